@@ -1,0 +1,23 @@
+/** What a signer needs to know about a request. Transport-independent so the mock server can reuse it to verify. */
+export interface SignableRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  bucket?: string | undefined;
+  /** Object key, raw (not percent-encoded). */
+  key?: string | undefined;
+  /** Decoded query parameters; a bare flag such as `uploads` has the value ''. */
+  query: Record<string, string>;
+  /** Header names in lower case. The signer adds its own (x-oss-date, authorization, ...). */
+  headers: Record<string, string>;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** STS token; sent as x-oss-security-token. */
+  securityToken?: string | undefined;
+  /** When temporary credentials stop working; the cache refreshes shortly before. */
+  expiration?: Date | undefined;
+}
+
+export type SignatureVersion = 'v1' | 'v4';
