@@ -1,0 +1,140 @@
+// OssClient: configuration (endpoint, credentials, signing, retries) and one method per API.
+// Each method validates its names, then delegates to lib/api/<operation>.ts.
+import { readFileSync } from 'node:fs';
+import { OssInvalidArgumentError } from './errors.js';
+import { CredentialsCache, defaultSignatureVersion, regionFromHost, type CredentialsSource, type SignatureVersion } from './signer/index.js';
+import { HttpTransport, DEFAULT_TIMEOUTS } from './transport/http.js';
+import { parseEndpoint } from './transport/endpoint.js';
+import { DEFAULT_RETRY, type RetryOptions } from './transport/retry.js';
+import { validateBucketName, validateObjectKey } from './validate.js';
+import { initiateMultipartUpload } from './api/initiate-multipart-upload.js';
+import { uploadPart } from './api/upload-part.js';
+import { listAllParts, listParts } from './api/list-parts.js';
+import { completeMultipartUpload } from './api/complete-multipart-upload.js';
+import { abortMultipartUpload } from './api/abort-multipart-upload.js';
+import { listAllMultipartUploads, listMultipartUploads } from './api/list-multipart-uploads.js';
+import { putObject } from './api/put-object.js';
+import { getObject, headObject } from './api/read-object.js';
+import type * as T from './api/types.js';
+
+export interface OssClientOptions {
+  /** 'https://oss-cn-hangzhou.aliyuncs.com' or 'http://127.0.0.1:9000'; without a scheme, https. */
+  endpoint: string;
+  /** Default bucket for every call. */
+  bucket?: string | undefined;
+  /** Static credentials, or a provider called when they are missing or about to expire (STS). */
+  credentials: CredentialsSource;
+  /** V4 region id (cn-hangzhou); derived from an oss-<region>.aliyuncs.com endpoint when omitted. */
+  region?: string | undefined;
+  /** Default: v4 when the region is known, else v1 (local and custom endpoints). */
+  signatureVersion?: SignatureVersion | undefined;
+  /** Default: virtual-hosted for *.aliyuncs.com, path-style for IPs, localhost and custom hosts. */
+  pathStyle?: boolean | undefined;
+  retry?: RetryOptions | undefined;
+  timeouts?: { connectMs?: number | undefined; headersMs?: number | undefined; bodyMs?: number | undefined } | undefined;
+  /** Connections per origin in the undici Pool. */
+  connections?: number | undefined;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export class OssClient {
+  readonly bucket: string | undefined;
+  /** Normalized origin of the endpoint, without a bucket or trailing slash. */
+  readonly endpoint: string;
+  readonly region: string | undefined;
+  readonly signatureVersion: SignatureVersion;
+  /** @internal shared with the upload engine */
+  readonly transport: HttpTransport;
+
+  constructor(options: OssClientOptions) {
+    if (!options || typeof options.endpoint !== 'string' || !options.endpoint) {
+      throw new OssInvalidArgumentError('endpoint', 'an endpoint is required (e.g. https://oss-cn-hangzhou.aliyuncs.com); set OSS_ENDPOINT or pass `endpoint`');
+    }
+    const endpoint = parseEndpoint(options.endpoint, options.pathStyle);
+    if (options.bucket !== undefined) validateBucketName(options.bucket);
+    this.bucket = options.bucket;
+    this.endpoint = `${endpoint.protocol}//${endpoint.host}`;
+    this.region = options.region ?? regionFromHost(endpoint.hostname);
+    if (options.signatureVersion !== undefined && options.signatureVersion !== 'v1' && options.signatureVersion !== 'v4') {
+      throw new OssInvalidArgumentError('signatureVersion', `${JSON.stringify(options.signatureVersion)} is not v1 or v4`);
+    }
+    this.signatureVersion = defaultSignatureVersion(this.region, options.signatureVersion);
+    if (this.signatureVersion === 'v4' && !this.region) {
+      throw new OssInvalidArgumentError('region', 'V4 signing needs a region; pass `region` (--region) or use an oss-<region>.aliyuncs.com endpoint');
+    }
+    const connections = options.connections ?? 16;
+    if (!Number.isInteger(connections) || connections < 1) throw new OssInvalidArgumentError('connections', 'must be a positive integer');
+    this.transport = new HttpTransport({
+      endpoint,
+      credentials: new CredentialsCache(options.credentials),
+      signer: { version: this.signatureVersion, region: this.region },
+      retry: { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) },
+      timeouts: { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) },
+      connections,
+      userAgent: `oss-resumable/${VERSION} (node ${process.version})`,
+    });
+  }
+
+  initiateMultipartUpload(input: T.InitiateMultipartUploadInput): Promise<T.InitiateMultipartUploadResult> {
+    return initiateMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  uploadPart(input: T.UploadPartInput): Promise<T.UploadPartResult> {
+    return uploadPart(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  listParts(input: T.ListPartsInput): Promise<T.ListPartsResult> {
+    return listParts(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  /** Every uploaded part, walking all ListParts pages. */
+  listAllParts(input: Omit<T.ListPartsInput, 'partNumberMarker'>): Promise<T.PartInfo[]> {
+    return listAllParts(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  completeMultipartUpload(input: T.CompleteMultipartUploadInput): Promise<T.CompleteMultipartUploadResult> {
+    return completeMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  abortMultipartUpload(input: T.AbortMultipartUploadInput): Promise<T.ResponseInfo> {
+    return abortMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  listMultipartUploads(input: T.ListMultipartUploadsInput = {}): Promise<T.ListMultipartUploadsResult> {
+    return listMultipartUploads(this.transport, this.#bucket(input), input);
+  }
+
+  /** Every unfinished multipart upload (under `prefix`), walking all pages. */
+  listAllMultipartUploads(input: Omit<T.ListMultipartUploadsInput, 'keyMarker' | 'uploadIdMarker'> = {}): Promise<T.MultipartUploadInfo[]> {
+    return listAllMultipartUploads(this.transport, this.#bucket(input), input);
+  }
+
+  putObject(input: T.PutObjectInput): Promise<T.PutObjectResult> {
+    return putObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  headObject(input: T.HeadObjectInput): Promise<T.HeadObjectResult> {
+    return headObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  /** The object's bytes as a stream (optionally a byte range). */
+  getObject(input: T.GetObjectInput): Promise<T.GetObjectResult> {
+    return getObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  /** Closes every pooled connection. In-flight requests fail. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  #bucket(input: T.CallOptions): string {
+    const bucket = input.bucket ?? this.bucket;
+    if (bucket === undefined) throw new OssInvalidArgumentError('bucket', 'no bucket given; pass `bucket` to the call or to the client');
+    return validateBucketName(bucket);
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,20 @@
+// Public API of oss-resumable. The mock server is a separate entry: 'oss-resumable/mock-server'.
+export { OssClient, type OssClientOptions } from './client.js';
+export {
+  OssError,
+  OssServiceError,
+  OssNetworkError,
+  OssChecksumError,
+  OssCancelledError,
+  OssInvalidArgumentError,
+  OssXmlError,
+  isOssError,
+  type OssServiceErrorInit,
+  type OssErrorExtras,
+} from './errors.js';
+export type * from './api/types.js';
+export type { Credentials, CredentialsProvider, CredentialsSource, SignatureVersion, SignableRequest } from './signer/index.js';
+export { signRequest, regionFromHost } from './signer/index.js';
+export { presignQueryV1 } from './signer/v1.js';
+export { presignQueryV4 } from './signer/v4.js';
+export { validateBucketName, validateObjectKey } from './validate.js';

@@ -1,0 +1,213 @@
+// One signed OSS request over undici: a keep-alive Pool per origin, streaming bodies,
+// timeouts, cancellation, and retries with backoff for failures that are safe to repeat.
+import { Pool, type Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import { OssCancelledError, OssServiceError, OssXmlError } from '../errors.js';
+import { signRequest, type CredentialsCache, type SignableRequest, type SignerConfig } from '../signer/index.js';
+import type { BodySource } from '../api/types.js';
+import { bodyLength, openBody } from './body.js';
+import { SigningClock } from './clock.js';
+import { encodeQuery, requestTarget, type Endpoint } from './endpoint.js';
+import { headerString, serviceErrorFrom, toOssError } from './errors.js';
+import { backoffDelay, isRetryable, type RetryOptions } from './retry.js';
+
+export interface Timeouts {
+  connectMs: number;
+  /** From the end of the request to the response headers. */
+  headersMs: number;
+  /** Longest silence while a response body streams in. */
+  bodyMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 120_000, bodyMs: 120_000 };
+
+export interface TransportOptions {
+  endpoint: Endpoint;
+  credentials: CredentialsCache;
+  signer: SignerConfig;
+  retry: Required<RetryOptions>;
+  timeouts: Timeouts;
+  connections: number;
+  userAgent: string;
+}
+
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
+
+export interface OssRequest {
+  /** API name, for error messages and logs. */
+  operation: string;
+  method: HttpMethod;
+  bucket?: string | undefined;
+  key?: string | undefined;
+  query?: Record<string, string> | undefined;
+  headers?: Record<string, string> | undefined;
+  body?: BodySource | string | undefined;
+  signal?: AbortSignal | undefined;
+  /** 'text' reads the body (bounded), 'stream' hands it over, 'none' discards it. */
+  responseType: 'text' | 'stream' | 'none';
+  maxResponseBytes?: number | undefined;
+  onBodyProgress?: ((bytes: number) => void) | undefined;
+  onRetry?: ((attempt: number, error: Error) => void) | undefined;
+}
+
+export interface OssResponse {
+  status: number;
+  headers: Record<string, string>;
+  requestId: string | undefined;
+  /** The body for responseType 'text', else ''. */
+  text: string;
+  /** The body for responseType 'stream'. */
+  body: Readable | undefined;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+const AUTH_TOKEN_CODES = new Set(['SecurityTokenExpired', 'InvalidSecurityToken']);
+
+export class HttpTransport {
+  readonly clock = new SigningClock();
+  readonly #options: TransportOptions;
+  readonly #pools = new Map<string, Pool>();
+  #closed = false;
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+  }
+
+  get endpoint(): Endpoint {
+    return this.#options.endpoint;
+  }
+
+  async send(request: OssRequest): Promise<OssResponse> {
+    const { retry } = this.#options;
+    let refreshedCredentials = false;
+    for (let attempt = 1; ; attempt++) {
+      if (request.signal?.aborted) throw new OssCancelledError(`${request.operation} was cancelled`, { cause: request.signal.reason });
+      try {
+        return await this.#attempt(request);
+      } catch (caught) {
+        const error = toOssError(caught, request.operation, request.signal);
+        // Expired STS token: fetch fresh credentials once (shared by all requests) and try again.
+        if (error instanceof OssServiceError && AUTH_TOKEN_CODES.has(error.code) && !refreshedCredentials) {
+          refreshedCredentials = true;
+          this.#options.credentials.invalidate();
+          attempt--;
+          continue;
+        }
+        if (attempt >= retry.maxAttempts || !isRetryable(error) || request.signal?.aborted) throw error;
+        request.onRetry?.(attempt, error);
+        await sleep(backoffDelay(attempt, retry), request.signal, request.operation);
+      }
+    }
+  }
+
+  async #attempt(request: OssRequest): Promise<OssResponse> {
+    const { endpoint, timeouts } = this.#options;
+    const credentials = await this.#options.credentials.get();
+    const query = request.query ?? {};
+    const headers: Record<string, string> = { 'user-agent': this.#options.userAgent };
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    if (request.body !== undefined) headers['content-length'] = String(bodyLength(request.body));
+
+    const signable: SignableRequest = { method: request.method, bucket: request.bucket, key: request.key, query, headers };
+    signRequest(signable, credentials, this.clock.now(), this.#options.signer);
+
+    const target = requestTarget(endpoint, request.bucket, request.key);
+    const body = request.body === undefined ? undefined : openBody(request.body, request.onBodyProgress);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#pool(target.origin).request({
+        path: target.path + encodeQuery(query),
+        method: request.method,
+        headers,
+        body: body ?? null,
+        signal: request.signal,
+        headersTimeout: timeouts.headersMs,
+        bodyTimeout: timeouts.bodyMs,
+      });
+    } catch (error) {
+      if (body && typeof body === 'object' && 'destroy' in body) body.destroy();
+      throw error;
+    }
+
+    const responseHeaders = flattenHeaders(response.headers);
+    const requestId = responseHeaders['x-oss-request-id'];
+    if (response.statusCode >= 300) {
+      const text = await readText(response.body, MAX_ERROR_BODY_BYTES, request.operation, true);
+      const error = serviceErrorFrom(response.statusCode, response.headers, text, request.operation);
+      if (error.code === 'RequestTimeTooSkewed') this.clock.syncTo(headerString(response.headers, 'date'));
+      throw error;
+    }
+    if (request.responseType === 'stream') {
+      return { status: response.statusCode, headers: responseHeaders, requestId, text: '', body: response.body };
+    }
+    if (request.responseType === 'none') {
+      await response.body.dump();
+      return { status: response.statusCode, headers: responseHeaders, requestId, text: '', body: undefined };
+    }
+    const text = await readText(response.body, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, request.operation, false);
+    return { status: response.statusCode, headers: responseHeaders, requestId, text, body: undefined };
+  }
+
+  #pool(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      if (this.#closed) throw new OssCancelledError('the client was closed');
+      pool = new Pool(origin, {
+        connections: this.#options.connections,
+        connect: { timeout: this.#options.timeouts.connectMs },
+        keepAliveTimeout: 30_000,
+        headersTimeout: this.#options.timeouts.headersMs,
+        bodyTimeout: this.#options.timeouts.bodyMs,
+      });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** Reads a response body as UTF-8, refusing to buffer more than `limit` bytes. */
+async function readText(body: Dispatcher.ResponseData['body'], limit: number, operation: string, lenient: boolean): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      if (lenient) break; // an error body is still an error; keep what fits
+      throw new OssXmlError(`${operation}: the response body exceeds ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new OssCancelledError(`${operation} was cancelled`, { cause: signal.reason }));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new OssCancelledError(`${operation} was cancelled`, { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
