@@ -29,15 +29,18 @@ export class CredentialsCache {
   refresh(): Promise<Credentials> {
     const source = this.#source;
     if (typeof source !== 'function') return Promise.resolve(this.#current!);
-    this.#refreshing ??= (async () => {
-      try {
-        const fresh = validate(await source());
-        this.#current = fresh;
-        return fresh;
-      } finally {
-        this.#refreshing = undefined;
-      }
-    })();
+    if (!this.#refreshing) {
+      // Start asynchronously, so even a provider that throws synchronously settles this promise
+      // only after it has been stored and shared.
+      const refreshing = Promise.resolve()
+        .then(source)
+        .then((fresh) => (this.#current = validate(fresh)));
+      this.#refreshing = refreshing;
+      const clear = (): void => {
+        if (this.#refreshing === refreshing) this.#refreshing = undefined;
+      };
+      refreshing.then(clear, clear);
+    }
     return this.#refreshing;
   }
 
