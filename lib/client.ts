@@ -1,5 +1,6 @@
 // OssClient: configuration (endpoint, credentials, signing, retries) and one method per API.
-// Each method validates its names, then delegates to lib/api/<operation>.ts.
+// Each method validates its names, then delegates to lib/api/<operation>.ts. Methods are async so
+// bad input surfaces as a rejected promise, like every other failure.
 import { readFileSync } from 'node:fs';
 import { OssInvalidArgumentError } from './errors.js';
 import { CredentialsCache, defaultSignatureVersion, regionFromHost, type CredentialsSource, type SignatureVersion } from './signer/index.js';
@@ -76,50 +77,50 @@ export class OssClient {
     });
   }
 
-  initiateMultipartUpload(input: T.InitiateMultipartUploadInput): Promise<T.InitiateMultipartUploadResult> {
+  async initiateMultipartUpload(input: T.InitiateMultipartUploadInput): Promise<T.InitiateMultipartUploadResult> {
     return initiateMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
-  uploadPart(input: T.UploadPartInput): Promise<T.UploadPartResult> {
+  async uploadPart(input: T.UploadPartInput): Promise<T.UploadPartResult> {
     return uploadPart(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
-  listParts(input: T.ListPartsInput): Promise<T.ListPartsResult> {
+  async listParts(input: T.ListPartsInput): Promise<T.ListPartsResult> {
     return listParts(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
   /** Every uploaded part, walking all ListParts pages. */
-  listAllParts(input: Omit<T.ListPartsInput, 'partNumberMarker'>): Promise<T.PartInfo[]> {
+  async listAllParts(input: Omit<T.ListPartsInput, 'partNumberMarker'>): Promise<T.PartInfo[]> {
     return listAllParts(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
-  completeMultipartUpload(input: T.CompleteMultipartUploadInput): Promise<T.CompleteMultipartUploadResult> {
+  async completeMultipartUpload(input: T.CompleteMultipartUploadInput): Promise<T.CompleteMultipartUploadResult> {
     return completeMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
-  abortMultipartUpload(input: T.AbortMultipartUploadInput): Promise<T.ResponseInfo> {
+  async abortMultipartUpload(input: T.AbortMultipartUploadInput): Promise<T.ResponseInfo> {
     return abortMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
-  listMultipartUploads(input: T.ListMultipartUploadsInput = {}): Promise<T.ListMultipartUploadsResult> {
+  async listMultipartUploads(input: T.ListMultipartUploadsInput = {}): Promise<T.ListMultipartUploadsResult> {
     return listMultipartUploads(this.transport, this.#bucket(input), input);
   }
 
   /** Every unfinished multipart upload (under `prefix`), walking all pages. */
-  listAllMultipartUploads(input: Omit<T.ListMultipartUploadsInput, 'keyMarker' | 'uploadIdMarker'> = {}): Promise<T.MultipartUploadInfo[]> {
+  async listAllMultipartUploads(input: Omit<T.ListMultipartUploadsInput, 'keyMarker' | 'uploadIdMarker'> = {}): Promise<T.MultipartUploadInfo[]> {
     return listAllMultipartUploads(this.transport, this.#bucket(input), input);
   }
 
-  putObject(input: T.PutObjectInput): Promise<T.PutObjectResult> {
+  async putObject(input: T.PutObjectInput): Promise<T.PutObjectResult> {
     return putObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
-  headObject(input: T.HeadObjectInput): Promise<T.HeadObjectResult> {
+  async headObject(input: T.HeadObjectInput): Promise<T.HeadObjectResult> {
     return headObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
   /** The object's bytes as a stream (optionally a byte range). */
-  getObject(input: T.GetObjectInput): Promise<T.GetObjectResult> {
+  async getObject(input: T.GetObjectInput): Promise<T.GetObjectResult> {
     return getObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 

@@ -1,0 +1,167 @@
+// The request pipeline: parse → validate names → route → count → authenticate → bucket
+// exists → fault injection → handler; any MockOssError becomes an OSS error response.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { authenticate } from './auth.js';
+import type { RequestContext, ServerContext } from './context.js';
+import { abortMultipartUpload } from './handlers/abort-multipart-upload.js';
+import { listObjects, putBucket } from './handlers/bucket.js';
+import { completeMultipartUpload } from './handlers/complete-multipart-upload.js';
+import { deleteObject } from './handlers/delete-object.js';
+import { initiateMultipartUpload } from './handlers/initiate-multipart-upload.js';
+import { listMultipartUploads } from './handlers/list-multipart-uploads.js';
+import { listParts } from './handlers/list-parts.js';
+import { putObject } from './handlers/put-object.js';
+import { getObject, headObject } from './handlers/read-object.js';
+import { uploadPart } from './handlers/upload-part.js';
+import { checkBucketName, checkObjectKey } from './keys.js';
+import { MockOssError, noSuchBucket } from './mock-error.js';
+import { RequestBody } from './request-body.js';
+import { sendError } from './responses.js';
+import { parseTarget, routeOperation } from './routing.js';
+import type { FaultAction, OperationName } from './types.js';
+
+const HANDLERS: Record<OperationName, (ctx: RequestContext) => Promise<void>> = {
+  InitiateMultipartUpload: initiateMultipartUpload,
+  UploadPart: uploadPart,
+  ListParts: listParts,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListMultipartUploads: listMultipartUploads,
+  PutObject: putObject,
+  HeadObject: headObject,
+  GetObject: getObject,
+  DeleteObject: deleteObject,
+  PutBucket: putBucket,
+  ListObjects: listObjects,
+};
+
+/** Thrown to stop handling a request whose connection the 'drop' fault destroyed. */
+class ConnectionDropped extends Error {}
+
+export function createRequestListener(server: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handleRequest(server, req, res).catch((error: unknown) => {
+      // Even the error answer failed (the socket broke, or the response could not be built).
+      server.log?.(`failed to answer ${req.method} ${(req.url ?? '/').split('?')[0]}: ${(error as Error)?.message ?? String(error)}`);
+      res.destroy();
+    });
+  };
+}
+
+function singleValueHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // Repeated headers are joined with ',' as OSS's V1 canonicalization does.
+  for (const [name, values] of Object.entries(req.headersDistinct)) if (values) headers[name] = values.join(',');
+  return headers;
+}
+
+async function handleRequest(server: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const headers = singleValueHeaders(req);
+  const ctx: RequestContext = {
+    server,
+    req,
+    res,
+    requestId: randomBytes(12).toString('hex').toUpperCase(),
+    method: (req.method ?? 'GET').toUpperCase(),
+    host: headers['host'] ?? 'localhost',
+    virtualHosted: false,
+    bucket: undefined,
+    key: undefined,
+    query: {},
+    headers,
+    body: new RequestBody(req, server.throttle, (bytes) => {
+      server.stats.bytesReceived += bytes;
+    }),
+    api: undefined,
+    fault: undefined,
+  };
+  // Never log the query: presigned URLs carry signatures and security tokens there.
+  let rawPath = (req.url ?? '/').split('?')[0]!;
+  res.once('finish', () => {
+    server.log?.(`${ctx.method} ${rawPath} ${ctx.api ?? '-'} ${res.statusCode} ${Math.round(performance.now() - started)}ms ${ctx.requestId}`);
+  });
+  try {
+    const target = parseTarget(req.url ?? '/', ctx.host, server.virtualHostSuffix);
+    rawPath = target.rawPath;
+    Object.assign(ctx, { bucket: target.bucket, key: target.key, query: target.query, virtualHosted: target.virtualHosted });
+    if (ctx.bucket !== undefined) checkBucketName(ctx.bucket);
+    if (ctx.key !== undefined) checkObjectKey(ctx.key);
+    ctx.api = routeOperation(ctx.method, ctx.bucket, ctx.key, ctx.query, ctx.headers);
+    server.stats.countRequest(ctx.api);
+    countPartTraffic(ctx);
+    authenticate(ctx);
+    if (ctx.api !== 'PutBucket' && !server.store.hasBucket(ctx.bucket!)) throw noSuchBucket(ctx.bucket!);
+    ctx.fault = server.faults.take({ api: ctx.api, key: ctx.key, partNumber: partNumberOf(ctx) });
+    if (ctx.fault) await applyFault(ctx, ctx.fault);
+    await HANDLERS[ctx.api](ctx);
+  } catch (error) {
+    await answerFailure(ctx, error);
+  }
+}
+
+function partNumberOf(ctx: RequestContext): number | undefined {
+  const raw = ctx.query['partNumber'];
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** UploadPart requests and their body bytes, per upload and part, for tests that check resumption. */
+function countPartTraffic(ctx: RequestContext): void {
+  const uploadId = ctx.query['uploadId'];
+  const partNumber = partNumberOf(ctx);
+  if (ctx.api !== 'UploadPart' || uploadId === undefined || partNumber === undefined) return;
+  const { stats } = ctx.server;
+  stats.countPartUpload(uploadId, partNumber);
+  ctx.body.onBytes((bytes) => stats.countPartBytes(uploadId, partNumber, bytes));
+}
+
+/** Faults that act before the handler; 'corrupt' is applied by the handler that stores data. */
+async function applyFault(ctx: RequestContext, fault: FaultAction): Promise<void> {
+  switch (fault.type) {
+    case 'drop':
+      // Read exactly afterBytes of the body, then cut the connection without answering.
+      for await (const _ of ctx.body.chunks(fault.afterBytes)) void _;
+      ctx.req.socket.destroy();
+      ctx.server.log?.(`${ctx.method} ${ctx.api} fault: connection dropped after ${ctx.body.bytesRead} body bytes ${ctx.requestId}`);
+      throw new ConnectionDropped();
+    case 'error':
+      throw new MockOssError(fault.status, fault.code, injectedMessage(fault.code));
+    case 'stall':
+      await sleep(fault.ms);
+      return;
+    case 'forget': {
+      const upload = ctx.query['uploadId'] !== undefined ? ctx.server.store.findUpload(ctx.bucket!, ctx.query['uploadId']) : undefined;
+      if (upload) await ctx.server.store.withUploadLock(upload, () => (upload.gone ? Promise.resolve() : ctx.server.store.removeUpload(upload)));
+      return;
+    }
+    case 'corrupt':
+      return;
+  }
+}
+
+function injectedMessage(code: string): string {
+  switch (code) {
+    case 'SlowDown':
+      return 'Please reduce your request rate.';
+    case 'InternalError':
+      return 'We encountered an internal error. Please try again.';
+    case 'ServiceUnavailable':
+      return 'Service is unavailable. Please try again.';
+    default:
+      return `Injected fault ${code}.`;
+  }
+}
+
+async function answerFailure(ctx: RequestContext, error: unknown): Promise<void> {
+  // (req.destroyed alone means nothing: a fully read request is auto-destroyed.)
+  if (error instanceof ConnectionDropped || ctx.res.destroyed || ctx.req.socket.destroyed) return;
+  if (error instanceof MockOssError) {
+    await sendError(ctx, error);
+    return;
+  }
+  // A bug or an I/O failure in the mock itself: answer like OSS does, log the details locally.
+  ctx.server.log?.(`internal error on ${ctx.method} ${ctx.api ?? '-'} ${ctx.requestId}: ${(error as Error)?.stack ?? String(error)}`);
+  await sendError(ctx, new MockOssError(500, 'InternalError', 'We encountered an internal error. Please try again.'));
+}

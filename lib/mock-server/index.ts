@@ -1,0 +1,124 @@
+// The local mock OSS server: `startMockServer()` in-process, `oss-resumable serve` as a process.
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServerClock } from './clock.js';
+import type { ServerContext } from './context.js';
+import { FaultRules } from './faults.js';
+import { createRequestListener } from './http-server.js';
+import { checkBucketName, keyFileStem } from './keys.js';
+import { MockOssError } from './mock-error.js';
+import { MockStatsCounter } from './stats.js';
+import { MockStore } from './store.js';
+import { BandwidthThrottle } from './throttle.js';
+import type { MockCredential, MockServer, MockServerOptions } from './types.js';
+
+export type {
+  ApiName,
+  FaultAction,
+  FaultInjector,
+  FaultRule,
+  MockCredential,
+  MockServer,
+  MockServerOptions,
+  MockStats,
+  MockUploadSummary,
+  OperationName,
+} from './types.js';
+export { parseFaultSpec } from './faults.js';
+
+export const DEFAULT_MOCK_CREDENTIALS: MockCredential = { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' };
+export const DEFAULT_MOCK_BUCKET = 'test-bucket';
+
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const credentials = options.credentials ?? [DEFAULT_MOCK_CREDENTIALS];
+  if (credentials.length === 0) throw new Error('startMockServer: give at least one credential');
+  const buckets = options.buckets ?? [DEFAULT_MOCK_BUCKET];
+  for (const bucket of buckets) assertBucketName(bucket);
+
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oss-mock-')));
+  const store = await MockStore.open(dataDir);
+  const clock = new ServerClock();
+  for (const bucket of buckets) await store.createBucket(bucket, clock.nowMs());
+
+  const context: ServerContext = {
+    store,
+    clock,
+    stats: new MockStatsCounter(),
+    faults: new FaultRules(),
+    throttle: options.bandwidthBytesPerSec ? new BandwidthThrottle(options.bandwidthBytesPerSec) : undefined,
+    credentials: new Map(credentials.map((c) => [c.accessKeyId, { ...c }])),
+    region: options.region,
+    discard: options.discard ?? false,
+    latencyMs: options.latencyMs ?? 0,
+    virtualHostSuffix: options.virtualHostSuffix,
+    log: options.log,
+  };
+
+  // No overall request timeout: a throttled multi-GiB part may legitimately take minutes.
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, createRequestListener(context));
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    dataDir,
+    faults: context.faults,
+    stats: context.stats,
+    setClockSkew: (ms) => clock.setSkew(ms),
+    createBucket: async (name) => {
+      assertBucketName(name);
+      await store.createBucket(name, clock.nowMs());
+    },
+    readObject: async (bucket, key) => {
+      const record = store.getObject(bucket, key);
+      if (!record) throw new Error(`mock: no object ${JSON.stringify(key)} in bucket ${bucket}`);
+      return readFile(store.objectDataPath(bucket, record));
+    },
+    objectPath: (bucket, key) => {
+      const record = store.getObject(bucket, key);
+      return record ? store.objectDataPath(bucket, record) : join(dataDir, 'buckets', bucket, 'objects', `${keyFileStem(key)}.data`);
+    },
+    listUploads: (bucket) =>
+      store
+        .uploads(bucket)
+        .sort((a, b) => a.initiated - b.initiated)
+        .map((u) => ({ key: u.key, uploadId: u.uploadId, parts: [...u.parts.keys()].sort((a, b) => a - b) })),
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+      })()),
+  };
+}
+
+function assertBucketName(name: string): void {
+  try {
+    checkBucketName(name);
+  } catch (error) {
+    if (error instanceof MockOssError) throw new Error(`mock: ${JSON.stringify(name)} is not a valid bucket name (3-63 of a-z 0-9 -, starting and ending with a letter or digit)`);
+    throw error;
+  }
+}

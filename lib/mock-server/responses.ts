@@ -1,0 +1,99 @@
+// Writing responses the way OSS does: x-oss-request-id, Date (server clock), Server,
+// Content-Length and Connection on every response; XML bodies; errors as <Error> XML
+// (or, for HEAD, in the base64 x-oss-err header).
+import { escapeXml } from '../xml/encode.js';
+import { uriEncode } from '../signer/uri-encode.js';
+import type { RequestContext } from './context.js';
+import { MockOssError } from './mock-error.js';
+import { addLatency } from './throttle.js';
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const OSS_NAMESPACE = 'http://doc.oss-cn-hangzhou.aliyuncs.com';
+/** Unread request bodies up to this size are drained before answering, so the connection can be reused. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export type HeaderMap = Record<string, string | number>;
+
+/** `<name>escaped value</name>` */
+export function el(name: string, value: string | number | boolean): string {
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+/** A result document with the OSS namespace on its root. */
+export function xmlDocument(root: string, children: string[]): string {
+  return `${XML_DECLARATION}<${root} xmlns="${OSS_NAMESPACE}">\n${children.map((c) => `  ${c}\n`).join('')}</${root}>\n`;
+}
+
+/** With encoding-type=url, names in listings are percent-encoded (space as %20, '/' as %2F). */
+export function maybeUrlEncode(ctx: RequestContext, value: string): string {
+  return ctx.query['encoding-type'] === 'url' ? uriEncode(value) : value;
+}
+
+/**
+ * Gets the connection ready for a response: consumes an unread request body (or marks the
+ * connection for closing when it is too large or never ends), waits out the emulated
+ * latency, then sets the common headers. Returns false if the client is gone.
+ */
+export async function beginResponse(ctx: RequestContext, status: number, headers: HeaderMap): Promise<boolean> {
+  let close = false;
+  if (!ctx.body.fullyRead) {
+    const declared = ctx.body.declaredLength;
+    if (declared !== undefined && declared - ctx.body.bytesRead > DRAIN_LIMIT_BYTES) close = true;
+    else {
+      try {
+        for await (const _ of ctx.body.chunks(DRAIN_LIMIT_BYTES)) void _;
+      } catch {
+        return false;
+      }
+      close = !ctx.body.fullyRead;
+    }
+  }
+  await addLatency(ctx.server.latencyMs);
+  const { res } = ctx;
+  if (res.destroyed || res.headersSent) return false;
+  res.statusCode = status;
+  res.setHeader('x-oss-request-id', ctx.requestId);
+  res.setHeader('Date', ctx.server.clock.now().toUTCString());
+  res.setHeader('Server', 'AliyunOSS');
+  // Node writes `Connection: keep-alive` (or `close`, if the client asked) by itself.
+  if (close) res.setHeader('Connection', 'close');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, String(value));
+  if (close) res.once('finish', () => ctx.req.socket.destroySoon());
+  return true;
+}
+
+/** A complete response with a small body (or none). */
+export async function send(ctx: RequestContext, status: number, headers: HeaderMap, body: string | Buffer = ''): Promise<void> {
+  const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  if (!(await beginResponse(ctx, status, { ...headers, 'Content-Length': data.length }))) return;
+  ctx.res.end(ctx.method === 'HEAD' ? undefined : data);
+}
+
+export async function sendXml(ctx: RequestContext, status: number, xml: string, headers: HeaderMap = {}): Promise<void> {
+  await send(ctx, status, { 'Content-Type': 'application/xml', ...headers }, xml);
+}
+
+export function errorXml(ctx: RequestContext, error: MockOssError): string {
+  const children = [
+    el('Code', error.code),
+    el('Message', error.message),
+    el('RequestId', ctx.requestId),
+    el('HostId', ctx.host),
+    ...Object.entries(error.extras).map(([name, value]) => el(name, value)),
+  ];
+  if (error.ec) children.push(el('EC', error.ec));
+  return `${XML_DECLARATION}<Error>\n${children.map((c) => `  ${c}\n`).join('')}</Error>\n`;
+}
+
+export async function sendError(ctx: RequestContext, error: MockOssError): Promise<void> {
+  const xml = errorXml(ctx, error);
+  const headers: HeaderMap = { ...error.headers };
+  if (error.ec) headers['x-oss-ec'] = error.ec;
+  if (ctx.method === 'HEAD') {
+    // A HEAD answer has no body, so OSS carries the error in a header instead.
+    headers['x-oss-err'] = Buffer.from(xml, 'utf8').toString('base64');
+    await send(ctx, error.status, headers);
+    return;
+  }
+  await sendXml(ctx, error.status, xml, headers);
+}

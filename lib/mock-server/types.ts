@@ -1,0 +1,109 @@
+// Public contract of the mock OSS server: options, the running server, faults and stats.
+
+export type ApiName =
+  | 'InitiateMultipartUpload'
+  | 'UploadPart'
+  | 'ListParts'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListMultipartUploads'
+  | 'PutObject'
+  | 'HeadObject'
+  | 'GetObject';
+
+/** Every operation the mock routes: the contract's ApiName plus the few extras ali-oss and tools need. */
+export type OperationName = ApiName | 'DeleteObject' | 'PutBucket' | 'ListObjects';
+
+export interface MockCredential {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** When set, every request signed with this key must carry this x-oss-security-token (STS). */
+  securityToken?: string | undefined;
+}
+
+export interface MockServerOptions {
+  /** Default '127.0.0.1'. */
+  host?: string | undefined;
+  /** Default 0 (a free port). */
+  port?: number | undefined;
+  /** Default: a fresh temp dir, removed on close(). A given dir is kept and reloaded on the next start. */
+  dataDir?: string | undefined;
+  /** Buckets that exist from the start; default ['test-bucket']. */
+  buckets?: string[] | undefined;
+  /** Default [{accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret'}]. */
+  credentials?: MockCredential[] | undefined;
+  /** If set, the V4 scope region must equal it; default: accept the scope's region. */
+  region?: string | undefined;
+  /** Bench mode: verify MD5/CRC, count bytes, store no object or part data (GET answers NoSuchKey). */
+  discard?: boolean | undefined;
+  /** Added before each response's headers (WAN emulation). */
+  latencyMs?: number | undefined;
+  /** Cap on the request-body read rate, shared by all connections. */
+  bandwidthBytesPerSec?: number | undefined;
+  /** E.g. 'oss-mock.localhost': requests to <bucket>.<suffix> use virtual-hosted style. */
+  virtualHostSuffix?: string | undefined;
+  /** Request log lines (never secrets). */
+  log?: ((line: string) => void) | undefined;
+}
+
+export type FaultAction =
+  | { type: 'drop'; afterBytes: number }
+  | { type: 'error'; status: number; code: string }
+  | { type: 'stall'; ms: number }
+  | { type: 'corrupt' }
+  | { type: 'forget' };
+
+export interface FaultRule {
+  api?: ApiName | undefined;
+  key?: string | undefined;
+  partNumber?: number | undefined;
+  /** Let this many matching requests pass first (default 0). */
+  skip?: number | undefined;
+  /** How many matching requests it hits (default 1; Infinity allowed). */
+  times?: number | undefined;
+  action: FaultAction;
+}
+
+export interface FaultInjector {
+  add(rule: FaultRule): void;
+  clear(): void;
+  /** Rules that still have hits left. */
+  pending(): number;
+}
+
+export interface MockStats {
+  /** Requests per ApiName (and the extra operations). */
+  requests: Record<string, number>;
+  /** Request-body bytes read, all requests. */
+  bytesReceived: number;
+  /** `${uploadId}:${partNumber}` → body bytes received (all attempts). */
+  partBytes: Map<string, number>;
+  /** Same key → number of UploadPart requests. */
+  partUploads: Map<string, number>;
+  reset(): void;
+}
+
+export interface MockUploadSummary {
+  key: string;
+  uploadId: string;
+  parts: number[];
+}
+
+export interface MockServer {
+  /** 'http://127.0.0.1:PORT' */
+  url: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  faults: FaultInjector;
+  stats: MockStats;
+  /** Server clock = now + ms (Date headers, skew checks, presign expiry). */
+  setClockSkew(ms: number): void;
+  createBucket(name: string): Promise<void>;
+  /** Test helper: the whole object. */
+  readObject(bucket: string, key: string): Promise<Buffer>;
+  /** Where the object's data lives on disk. */
+  objectPath(bucket: string, key: string): string;
+  listUploads(bucket: string): MockUploadSummary[];
+  close(): Promise<void>;
+}
