@@ -16,6 +16,7 @@ import { abortMultipartUpload } from './api/abort-multipart-upload.js';
 import { listAllMultipartUploads, listMultipartUploads } from './api/list-multipart-uploads.js';
 import { putObject } from './api/put-object.js';
 import { getObject, headObject } from './api/read-object.js';
+import { resumableUpload as startResumableUpload, type ResumableUploadHandle, type ResumableUploadOptions } from './upload/index.js';
 import type * as T from './api/types.js';
 
 export interface OssClientOptions {
@@ -122,6 +123,14 @@ export class OssClient {
   /** The object's bytes as a stream (optionally a byte range). */
   async getObject(input: T.GetObjectInput): Promise<T.GetObjectResult> {
     return getObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  /**
+   * Uploads a local file with resumable multipart upload (or one PutObject when it fits in a
+   * part). Returns a handle: `await` it or its `done`, or `cancel()` / `pause()` it.
+   */
+  resumableUpload(options: ResumableUploadOptions): ResumableUploadHandle {
+    return startResumableUpload(this, options);
   }
 
   /** Closes every pooled connection. In-flight requests fail. */

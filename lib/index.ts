@@ -18,3 +18,22 @@ export { signRequest, regionFromHost } from './signer/index.js';
 export { presignQueryV1 } from './signer/v1.js';
 export { presignQueryV4 } from './signer/v4.js';
 export { validateBucketName, validateObjectKey } from './validate.js';
+export {
+  resumableUpload,
+  OssUploadLockedError,
+  DEFAULT_PART_SIZE,
+  MIN_PART_SIZE,
+  MAX_PART_SIZE,
+  MAX_PARTS,
+  DEFAULT_PARALLEL,
+  choosePartSize,
+  planParts,
+  checkpointPaths,
+  type ResumableUploadHandle,
+  type ResumableUploadOptions,
+  type ResumableUploadResult,
+  type PartPlan,
+  type PlannedPart,
+  type CheckpointPaths,
+  type CheckpointTarget,
+} from './upload/index.js';

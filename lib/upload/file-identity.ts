@@ -1,0 +1,57 @@
+// What identifies "the same file" between runs and during an upload: size, mtime and inode.
+import { open } from 'node:fs/promises';
+import { OssInvalidArgumentError } from '../errors.js';
+
+export interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Opens the file for reading (so an unreadable file fails here, before any request) and
+ * returns its identity. Missing files, directories and unreadable files are invalid arguments.
+ */
+export async function readFileIdentity(path: string): Promise<FileIdentity> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new OssInvalidArgumentError('file', `${path} is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}; give the path of a regular file`);
+    }
+    return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
+  } finally {
+    await handle.close();
+  }
+}
+
+export function sameFileIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/** Why `now` is not the file that `then` described, for messages. */
+export function describeFileChange(then: FileIdentity, now: FileIdentity): string {
+  if (then.size !== now.size) return `its size changed from ${then.size} to ${now.size} bytes`;
+  if (then.ino !== now.ino) return 'it was replaced by another file (inode changed)';
+  return `it was modified (mtime ${new Date(then.mtimeMs).toISOString()} → ${new Date(now.mtimeMs).toISOString()})`;
+}
+
+function fileError(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new OssInvalidArgumentError('file', `${path} does not exist`);
+    case 'EISDIR':
+      return new OssInvalidArgumentError('file', `${path} is a directory; give the path of a regular file`);
+    case 'EACCES':
+    case 'EPERM':
+      return new OssInvalidArgumentError('file', `${path} is not readable (${code}); check its permissions`);
+    default:
+      return code ? new OssInvalidArgumentError('file', `${path} could not be opened (${code})`) : (error as Error);
+  }
+}

@@ -1,0 +1,116 @@
+// One process drives a checkpoint at a time: the lock file is created exclusively and holds the
+// owner's pid; a lock left by a dead process (crash, kill -9) on this host is taken over.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { OssError } from '../errors.js';
+
+/** Another live process is uploading with the same checkpoint. */
+export class OssUploadLockedError extends OssError {
+  override name = 'OssUploadLockedError';
+  override readonly kind = 'OssUploadLockedError';
+  readonly lockPath: string;
+  readonly pid: number | undefined;
+  constructor(lockPath: string, pid: number | undefined) {
+    super(
+      `Another process${pid ? ` (pid ${pid})` : ''} is already uploading this file to this key (lock ${lockPath}). ` +
+        'Wait for it to finish; if no such upload is running, delete the lock file and try again',
+    );
+    this.lockPath = lockPath;
+    this.pid = pid;
+  }
+}
+
+export interface HeldLock {
+  readonly path: string;
+  /** Deletes the lock if it is still ours. */
+  release(): Promise<void>;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  token: string;
+}
+
+const TAKEOVER_ATTEMPTS = 5;
+
+export async function acquireLock(path: string): Promise<HeldLock> {
+  const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex') };
+  const content = JSON.stringify(owner);
+  for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
+    if (await createExclusive(path, content)) return heldLock(path, content);
+    const existing = await readFile(path, 'utf8').catch(() => undefined);
+    if (existing === undefined) continue; // released between our create and read: try again
+    const holder = parseOwner(existing);
+    if (holder && isAlive(holder)) throw new OssUploadLockedError(path, holder.pid);
+    await removeStaleLock(path, existing);
+  }
+  throw new OssUploadLockedError(path, undefined);
+}
+
+/** Creates the lock with its content in one step (link of a complete temp file), so nobody sees it half-written. */
+async function createExclusive(path: string, content: string): Promise<boolean> {
+  const temp = `${path}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+}
+
+/**
+ * Moves the stale lock aside rather than unlinking it, so that of two processes taking over at
+ * once only one removes it; if what we moved turns out to be a fresh lock, we put it back.
+ */
+async function removeStaleLock(path: string, staleContent: string): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return; // someone else moved it first
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => undefined);
+  if (moved !== staleContent) await link(aside, path).catch(() => {});
+  await unlink(aside).catch(() => {});
+}
+
+function heldLock(path: string, content: string): HeldLock {
+  let released = false;
+  return {
+    path,
+    async release() {
+      if (released) return;
+      released = true;
+      const current = await readFile(path, 'utf8').catch(() => undefined);
+      if (current === content) await unlink(path).catch(() => {});
+    },
+  };
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockOwner>;
+    if (Number.isInteger(value.pid) && typeof value.host === 'string') return value as LockOwner;
+  } catch {
+    // not written by this program: nobody to ask, so it counts as stale
+  }
+  return undefined;
+}
+
+/** A lock from another host cannot be checked, so it counts as alive. */
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  if (owner.pid === process.pid) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

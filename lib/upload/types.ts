@@ -1,0 +1,53 @@
+// Options and result of a resumable upload, shared by the engine's modules and the public API.
+import type { UploadCallback } from '../api/types.js';
+
+export interface ResumableUploadOptions {
+  /** Local file to upload. */
+  file: string;
+  key: string;
+  /** Defaults to the client's bucket. */
+  bucket?: string | undefined;
+  /** Where the checkpoint lives; without it an interrupted upload cannot be resumed by a later call. */
+  checkpointDir?: string | undefined;
+  /** Bytes per part; default DEFAULT_PART_SIZE, grown so the file needs at most 10000 parts. */
+  partSize?: number | undefined;
+  /** Parts in flight at once; default DEFAULT_PARALLEL. */
+  parallel?: number | undefined;
+  /** Bytes confirmed plus bytes in flight; monotonic, ends exactly at totalBytes. */
+  onProgress?: ((sentBytes: number, totalBytes: number) => void) | undefined;
+  /** Aborting it cancels the upload like cancel(). */
+  signal?: AbortSignal | undefined;
+  /** On cancel: abort the multipart upload and delete the checkpoint (default true). pause() never deletes. */
+  deleteUploadOnCancel?: boolean | undefined;
+  /** Object headers (Content-Type, x-oss-storage-class, x-oss-forbid-overwrite, ...), sent when the upload starts. */
+  headers?: Record<string, string> | undefined;
+  /** User metadata (x-oss-meta-*). */
+  meta?: Record<string, string> | undefined;
+  /** Upload callback, sent with the request that creates the object. */
+  callback?: UploadCallback | undefined;
+  /** Use multipart even when the file fits in one part. */
+  forceMultipart?: boolean | undefined;
+  /** Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted. */
+  onNote?: ((note: string) => void) | undefined;
+}
+
+export interface ResumableUploadResult {
+  bucket: string;
+  key: string;
+  /** As the server reported it (quoted). */
+  etag: string;
+  size: number;
+  /** Unsigned decimal CRC-64/ECMA of the object, verified against the local parts. */
+  crc64: string;
+  /** undefined when the file went as one PutObject. */
+  uploadId: string | undefined;
+  /** Parts already on the server (from an earlier run) that were kept. */
+  partsReused: number;
+  /** File bytes uploaded by this call (retries of a part not counted twice). */
+  bytesSent: number;
+  requestId: string | undefined;
+  /** With a callback: the callback server's answer, passed through by OSS. */
+  callbackBody?: string | undefined;
+  /** The object was stored but the callback failed. */
+  callbackError?: Error | undefined;
+}

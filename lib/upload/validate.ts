@@ -1,0 +1,76 @@
+// Every option is checked before the first request, so bad input never changes anything on the server.
+import { resolve } from 'node:path';
+import { OssInvalidArgumentError } from '../errors.js';
+import { validateBucketName, validateObjectKey } from '../validate.js';
+import { objectHeaders } from '../api/object-headers.js';
+import { callbackHeaders } from '../api/callback.js';
+import type { UploadCallback } from '../api/types.js';
+import { readFileIdentity, type FileIdentity } from './file-identity.js';
+import { DEFAULT_PART_SIZE, MAX_FILE_SIZE, MAX_PART_SIZE, MIN_PART_SIZE } from './plan.js';
+import type { ResumableUploadOptions } from './types.js';
+
+/** Parts in flight by default (measured with bench/memory.mjs). */
+export const DEFAULT_PARALLEL = 4;
+/** More is never useful and would only exhaust sockets and file descriptors. */
+export const MAX_PARALLEL = 256;
+
+export interface ValidatedUpload {
+  /** Absolute path. */
+  filePath: string;
+  file: FileIdentity;
+  bucket: string;
+  key: string;
+  /** Requested part size (before growth to fit 10000 parts). */
+  partSize: number;
+  parallel: number;
+  /** Absolute path, when checkpointing. */
+  checkpointDir: string | undefined;
+  /** Object headers as sent (lower-case names, x-oss-meta-* from `meta`). */
+  objectHeaders: Record<string, string>;
+  callback: UploadCallback | undefined;
+  forceMultipart: boolean;
+  deleteUploadOnCancel: boolean;
+}
+
+export async function validateUploadOptions(options: ResumableUploadOptions, clientBucket: string | undefined): Promise<ValidatedUpload> {
+  if (!options || typeof options !== 'object') throw new OssInvalidArgumentError('options', 'pass an object with at least `file` and `key`');
+  const bucket = options.bucket ?? clientBucket;
+  if (bucket === undefined) throw new OssInvalidArgumentError('bucket', 'no bucket given; pass `bucket` to the upload or to the client');
+  validateBucketName(bucket);
+  const key = validateObjectKey(options.key);
+  const partSize = options.partSize ?? DEFAULT_PART_SIZE;
+  if (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+    throw new OssInvalidArgumentError('partSize', `${partSize} is outside ${MIN_PART_SIZE}..${MAX_PART_SIZE} bytes (100 KB to 5 GiB)`);
+  }
+  const parallel = options.parallel ?? DEFAULT_PARALLEL;
+  if (!Number.isSafeInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL) {
+    throw new OssInvalidArgumentError('parallel', `${parallel} is not a whole number from 1 to ${MAX_PARALLEL}`);
+  }
+  if (options.checkpointDir !== undefined && (typeof options.checkpointDir !== 'string' || options.checkpointDir === '')) {
+    throw new OssInvalidArgumentError('checkpointDir', 'must be a directory path');
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new OssInvalidArgumentError('onProgress', 'must be a function (sentBytes, totalBytes) => void');
+  }
+  const headers = objectHeaders(options); // throws on names/values that would corrupt the request
+  callbackHeaders(options.callback); // same for the callback
+  if (typeof options.file !== 'string' || options.file === '') throw new OssInvalidArgumentError('file', 'give the path of the file to upload');
+  const filePath = resolve(options.file);
+  const file = await readFileIdentity(filePath);
+  if (file.size > MAX_FILE_SIZE) {
+    throw new OssInvalidArgumentError('file', `${filePath} is ${file.size} bytes; a multipart upload holds at most ${MAX_FILE_SIZE} bytes (10000 parts of 5 GiB)`);
+  }
+  return {
+    filePath,
+    file,
+    bucket,
+    key,
+    partSize,
+    parallel,
+    checkpointDir: options.checkpointDir === undefined ? undefined : resolve(options.checkpointDir),
+    objectHeaders: headers,
+    callback: options.callback,
+    forceMultipart: options.forceMultipart === true,
+    deleteUploadOnCancel: options.deleteUploadOnCancel ?? true,
+  };
+}

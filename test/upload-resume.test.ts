@@ -1,0 +1,253 @@
+// Interrupt and resume against the mock server: seeded faults mid-part (drops, 5xx, stalls),
+// damaged or foreign checkpoints, a file changed between runs, uploads the server forgot, an
+// upload completed by a run that died before deleting its checkpoint, and unrecorded parts.
+import t from 'tap';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OssClient } from '../lib/client.js';
+import { OssServiceError } from '../lib/errors.js';
+import { parseCheckpoint, sealCheckpoint, serializeCheckpoint } from '../lib/upload/checkpoint.js';
+import { checkpointPaths, resumableUpload, type ResumableUploadOptions } from '../lib/upload/index.js';
+import type { FaultRule } from '../lib/mock-server/index.js';
+import { BUCKET, PART, partBytesByNumber, resentBytes, seededBytes, seededRandom, uploadFixture, waitFor } from './helpers/upload-fixtures.js';
+
+t.test('resume', async (t) => {
+  const fx = await uploadFixture(t);
+  const { server } = fx;
+  const client = fx.client();
+  const checkpointDir = join(fx.dir, 'checkpoints');
+  t.beforeEach(() => {
+    server.faults.clear();
+    server.stats.reset();
+  });
+  const checkpointOf = (key: string, file: string) => checkpointPaths(checkpointDir, { endpoint: client.endpoint, bucket: BUCKET, key, filePath: file }).checkpoint;
+  const uploadIds = () => server.listUploads(BUCKET).map((u) => u.uploadId);
+
+  /** Runs an upload that fails at part 3 (parts 1 and 2 done), leaving its upload and checkpoint. */
+  async function interrupted(key: string, path: string, parts = 6): Promise<string> {
+    server.faults.add({ api: 'UploadPart', key, partNumber: 3, times: Infinity, action: { type: 'error', status: 500, code: 'InternalError' } });
+    const err = await resumableUpload(client, { file: path, key, partSize: PART, parallel: 1, checkpointDir }).catch((e) => e);
+    server.faults.clear();
+    if (!(err instanceof OssServiceError)) throw new Error(`expected the first run to fail, got ${String(err)}`);
+    const upload = server.listUploads(BUCKET).find((u) => u.key === key);
+    if (!upload || upload.parts.join() !== '1,2') throw new Error(`expected parts 1,2 on the server, got ${JSON.stringify(upload)} of ${parts}`);
+    return upload.uploadId;
+  }
+
+  async function resume(options: Partial<ResumableUploadOptions> & { file: string; key: string }) {
+    const notes: string[] = [];
+    const result = await resumableUpload(client, { partSize: PART, parallel: 2, checkpointDir, onNote: (n) => notes.push(n), ...options });
+    return { result, notes: notes.join('\n') };
+  }
+
+  t.test('seeded faults mid-part: the resumed object is identical and only parts in flight are re-sent', async (t) => {
+    // drop / error: the part fails on every attempt, so the run gives up; stall: the part hangs
+    // on the server and the run is paused meanwhile (Ctrl-C on a stuck upload).
+    const kinds = ['drop', 'error', 'stall'] as const;
+    for (let seed = 1; seed <= 12; seed++) {
+      const random = seededRandom(seed);
+      const partCount = 3 + Math.floor(random() * 6);
+      const size = (partCount - 1) * PART + 1 + Math.floor(random() * PART);
+      const parallel = 1 + Math.floor(random() * 4);
+      const kind = kinds[seed % kinds.length];
+      const transient = random() < 0.3; // fewer hits than attempts: the first run recovers by itself
+      const key = `faults/seed-${seed}.bin`;
+      const { path, data } = fx.file(`seed-${seed}.bin`, size, seed);
+      const action: FaultRule['action'] =
+        kind === 'drop'
+          ? { type: 'drop', afterBytes: Math.floor(random() * PART) }
+          : kind === 'error'
+            ? { type: 'error', status: random() < 0.5 ? 500 : 503, code: random() < 0.5 ? 'InternalError' : 'SlowDown' }
+            : { type: 'stall', ms: transient ? 100 : 1500 };
+      const partNumber = 1 + Math.floor(random() * partCount);
+      server.faults.add({ api: 'UploadPart', key, partNumber, times: transient ? 2 : Infinity, action });
+      const what = `seed ${seed}: ${kind} on part ${partNumber}/${partCount}, parallel ${parallel}${transient ? ', transient' : ''}`;
+
+      const options = { file: path, key, partSize: PART, parallel, checkpointDir };
+      const handle = resumableUpload(client, options);
+      if (kind === 'stall' && !transient) {
+        await waitFor(() => [...server.stats.partUploads.keys()].some((id) => id.endsWith(`:${partNumber}`)), `${what}: the stalled part`);
+        await handle.pause();
+      }
+      const first = await handle.then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      if (transient) {
+        t.ok('result' in first, `${what}: retried within the run`);
+      } else {
+        t.ok('error' in first, `${what}: the run stops`);
+        t.match(String((first as { error: Error }).error?.message), /run the same upload again to resume/, `${what}: the error says how to resume`);
+        server.faults.clear();
+        const before = partBytesByNumber(server);
+        const finishedBefore = server.listUploads(BUCKET).find((u) => u.key === key)?.parts.length;
+        const second = await resumableUpload(client, options);
+        const resent = resentBytes(before, partBytesByNumber(server));
+        t.ok(resent <= parallel * PART, `${what}: re-sent ${resent} bytes <= ${parallel} parts in flight`);
+        // (A part whose request was cut by the pause may still have landed: it is reused too.)
+        t.ok(second.partsReused >= (finishedBefore ?? 0), `${what}: every part finished before is reused`);
+      }
+      t.ok((await server.readObject(BUCKET, key)).equals(data), `${what}: object identical`);
+      server.faults.clear();
+      server.stats.reset();
+    }
+    t.same(server.listUploads(BUCKET), [], 'no upload left behind');
+  });
+
+  t.test('damaged or foreign checkpoints are not trusted: the reason is given and the old upload aborted', async (t) => {
+    const damage: Array<[string, (text: string) => string, RegExp]> = [
+      ['truncated', (text) => text.slice(0, Math.floor(text.length / 2)), /not valid JSON/],
+      ['a flipped byte', (text) => text.replace('"partNumber":2', '"partNumber":3'), /checksum/],
+      ['another version', (text) => JSON.stringify({ ...JSON.parse(text), version: 99 }), /format version 99/],
+    ];
+    for (const [what, corrupt, reason] of damage) {
+      const key = `damaged/${what}.bin`;
+      const { path, data } = fx.file(`damaged-${what}.bin`, 6 * PART);
+      const oldUpload = await interrupted(key, path);
+      const checkpoint = checkpointOf(key, path);
+      writeFileSync(checkpoint, corrupt(readFileSync(checkpoint, 'utf8')));
+      const { result, notes } = await resume({ file: path, key });
+      t.match(notes, reason, `${what}: says why`);
+      t.match(notes, `aborting its upload ${oldUpload}`, `${what}: aborts the old upload`);
+      t.notOk(uploadIds().includes(oldUpload), `${what}: old upload gone from the server`);
+      t.equal(result.partsReused, 0, `${what}: started afresh`);
+      t.ok((await server.readObject(BUCKET, key)).equals(data), `${what}: object identical`);
+    }
+    t.same(server.listUploads(BUCKET), []);
+  });
+
+  t.test('another key\'s checkpoint: not trusted, and that key\'s upload is left alone', async (t) => {
+    const { path, data } = fx.file('foreign.bin', 6 * PART);
+    const otherUpload = await interrupted('foreign/other.bin', path);
+    writeFileSync(checkpointOf('foreign/mine.bin', path), readFileSync(checkpointOf('foreign/other.bin', path)));
+    const { result, notes } = await resume({ file: path, key: 'foreign/mine.bin' });
+    t.match(notes, /another key \("foreign\/other.bin"\)/);
+    t.equal(result.partsReused, 0);
+    t.ok((await server.readObject(BUCKET, 'foreign/mine.bin')).equals(data));
+    t.ok(uploadIds().includes(otherUpload), 'the other key\'s upload was not aborted');
+    const other = await resume({ file: path, key: 'foreign/other.bin' });
+    t.equal(other.result.partsReused, 2, 'and it still resumes from its own checkpoint');
+    t.same(server.listUploads(BUCKET), []);
+  });
+
+  t.test('a file changed between runs: old upload aborted, the new content uploaded', async (t) => {
+    const { path } = fx.file('changed.bin', 6 * PART, 1);
+    const oldUpload = await interrupted('changed.bin', path);
+    const newData = seededBytes(6 * PART + 10, 2);
+    writeFileSync(path, newData);
+    const { result, notes } = await resume({ file: path, key: 'changed.bin' });
+    t.match(notes, /file changed since it was written: its size changed/);
+    t.notOk(uploadIds().includes(oldUpload));
+    t.equal(result.partsReused, 0);
+    t.ok((await server.readObject(BUCKET, 'changed.bin')).equals(newData));
+  });
+
+  t.test('different options (part size, headers) start afresh', async (t) => {
+    const { path, data } = fx.file('options.bin', 6 * PART);
+    const oldUpload = await interrupted('options.bin', path);
+    const { notes } = await resume({ file: path, key: 'options.bin', meta: { changed: 'yes' } });
+    t.match(notes, /headers, metadata or callback differ/);
+    t.notOk(uploadIds().includes(oldUpload));
+    t.ok((await server.readObject(BUCKET, 'options.bin')).equals(data));
+    const again = await interrupted('options.bin', path);
+    const grown = await resume({ file: path, key: 'options.bin', partSize: 2 * PART });
+    t.match(grown.notes, /part size 102400, this run uses 204800/);
+    t.notOk(uploadIds().includes(again));
+  });
+
+  t.test('an upload the server forgot starts afresh, at resume and mid-upload', async (t) => {
+    const { path, data } = fx.file('forgot.bin', 6 * PART);
+    await interrupted('forgot.bin', path);
+    server.faults.add({ api: 'ListParts', key: 'forgot.bin', action: { type: 'forget' } });
+    const atResume = await resume({ file: path, key: 'forgot.bin' });
+    t.match(atResume.notes, /no longer has upload .* starting again/);
+    t.equal(atResume.result.partsReused, 0);
+    t.ok((await server.readObject(BUCKET, 'forgot.bin')).equals(data));
+
+    server.stats.reset();
+    server.faults.add({ api: 'UploadPart', key: 'forgot-mid.bin', skip: 3, action: { type: 'forget' } });
+    const mid = await resume({ file: path, key: 'forgot-mid.bin' });
+    t.match(mid.notes, /no longer has upload .* starting a new upload/);
+    t.equal(server.stats.requests['InitiateMultipartUpload'], 2);
+    t.ok((await server.readObject(BUCKET, 'forgot-mid.bin')).equals(data));
+    t.same(server.listUploads(BUCKET), []);
+  });
+
+  t.test('completed by a run that died before deleting its checkpoint: recognised, nothing re-sent', async (t) => {
+    const { path, data } = fx.file('completed.bin', 5 * PART);
+    server.faults.add({ api: 'CompleteMultipartUpload', key: 'completed.bin', times: Infinity, action: { type: 'error', status: 500, code: 'InternalError' } });
+    await t.rejects(resumableUpload(client, { file: path, key: 'completed.bin', partSize: PART, checkpointDir }).done);
+    server.faults.clear();
+    // What the dead run's Complete did on the server:
+    const [upload] = server.listUploads(BUCKET);
+    const parts = await client.listAllParts({ key: 'completed.bin', uploadId: upload.uploadId });
+    await client.completeMultipartUpload({ key: 'completed.bin', uploadId: upload.uploadId, parts: parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })) });
+    server.stats.reset();
+    const progress: number[] = [];
+    const { result, notes } = await resume({ file: path, key: 'completed.bin', onProgress: (s) => progress.push(s) });
+    t.match(notes, /already been completed/);
+    t.match(result, { uploadId: upload.uploadId, partsReused: 5, bytesSent: 0, size: 5 * PART });
+    t.equal(server.stats.requests['UploadPart'] ?? 0, 0, 'nothing re-sent');
+    t.same(progress, [5 * PART], 'progress reports the total');
+    t.equal(parseCheckpoint('').ok, false);
+    t.throws(() => readFileSync(checkpointOf('completed.bin', path)), 'checkpoint deleted');
+
+    // Same situation, but the object at the key is not this file: it is uploaded again.
+    server.faults.add({ api: 'CompleteMultipartUpload', key: 'completed.bin', times: Infinity, action: { type: 'error', status: 500, code: 'InternalError' } });
+    await t.rejects(resumableUpload(client, { file: path, key: 'completed.bin', partSize: PART, checkpointDir }).done);
+    server.faults.clear();
+    const [second] = server.listUploads(BUCKET);
+    await client.abortMultipartUpload({ key: 'completed.bin', uploadId: second.uploadId });
+    await client.putObject({ key: 'completed.bin', body: Buffer.from('someone else') });
+    const again = await resume({ file: path, key: 'completed.bin' });
+    t.match(again.notes, /no longer has upload/);
+    t.equal(again.result.bytesSent, 5 * PART);
+    t.ok((await server.readObject(BUCKET, 'completed.bin')).equals(data));
+  });
+
+  t.test('Complete answering NoSuchUpload with no matching object fails; the next run starts afresh', async (t) => {
+    const { path, data } = fx.file('complete-forgot.bin', 3 * PART);
+    server.faults.add({ api: 'CompleteMultipartUpload', key: 'complete-forgot.bin', action: { type: 'forget' } });
+    const err = await resumableUpload(client, { file: path, key: 'complete-forgot.bin', partSize: PART, checkpointDir }).catch((e) => e);
+    t.type(err, OssServiceError);
+    t.equal(err.code, 'NoSuchUpload');
+    const { result } = await resume({ file: path, key: 'complete-forgot.bin' });
+    t.equal(result.partsReused, 0);
+    t.ok((await server.readObject(BUCKET, 'complete-forgot.bin')).equals(data));
+  });
+
+  t.test('parts on the server that the checkpoint missed are verified by hash, not re-sent', async (t) => {
+    const { path, data } = fx.file('unrecorded.bin', 6 * PART);
+    await interrupted('unrecorded.bin', path);
+    const checkpointPath = checkpointOf('unrecorded.bin', path);
+    const parsed = parseCheckpoint(readFileSync(checkpointPath, 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    // As if the run died before its write of part 2 reached the disk.
+    writeFileSync(checkpointPath, serializeCheckpoint(sealCheckpoint({ ...parsed.checkpoint, parts: parsed.checkpoint.parts.filter((p) => p.partNumber === 1) })));
+    server.stats.reset();
+    const { result } = await resume({ file: path, key: 'unrecorded.bin' });
+    t.equal(result.partsReused, 2);
+    t.equal(server.stats.requests['UploadPart'], 4, 'parts 3-6 only');
+    t.ok((await server.readObject(BUCKET, 'unrecorded.bin')).equals(data));
+  });
+
+  t.test('without a checkpointDir a failed upload is aborted (nothing could resume it)', async (t) => {
+    const { path } = fx.file('no-checkpoint.bin', 4 * PART);
+    server.faults.add({ api: 'UploadPart', key: 'no-checkpoint.bin', partNumber: 2, times: Infinity, action: { type: 'error', status: 500, code: 'InternalError' } });
+    const err = await resumableUpload(client, { file: path, key: 'no-checkpoint.bin', partSize: PART, parallel: 1 }).catch((e) => e);
+    t.type(err, OssServiceError);
+    t.match(err.message, /was aborted; set checkpointDir/);
+    t.same(server.listUploads(BUCKET), []);
+  });
+
+  t.test('the checkpoint holds no secret', async (t) => {
+    const secretClient = new OssClient({ endpoint: server.url, bucket: BUCKET, credentials: { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' } });
+    t.teardown(() => secretClient.close());
+    const { path } = fx.file('secret.bin', 4 * PART);
+    server.faults.add({ api: 'UploadPart', key: 'secret.bin', partNumber: 3, times: Infinity, action: { type: 'error', status: 400, code: 'InvalidArgument' } });
+    await t.rejects(resumableUpload(secretClient, { file: path, key: 'secret.bin', partSize: PART, parallel: 1, checkpointDir }).done);
+    const text = readFileSync(checkpointOf('secret.bin', path), 'utf8');
+    t.notMatch(text, /mock-access-key-secret|mock-access-key-id|Signature|Authorization/);
+    t.match(text, /"uploadId"/);
+  });
+});
