@@ -1,0 +1,35 @@
+// The bench's server, in its own process so its CPU never counts against a client:
+//   node bench/mock-server-process.mjs [--discard] [--latency-ms N] [--bandwidth BYTES_PER_SEC] [--data-dir DIR]
+// Prints one line `listening on http://127.0.0.1:PORT`, then serves until SIGTERM/SIGINT.
+// Credentials: OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET, the same the contenders get.
+import { parseArgs } from 'node:util';
+import { startMockServer } from '../dist/mock-server/index.js';
+
+/** ali-oss addresses an IP endpoint with Host <bucket>.<region>.aliyuncs.com; accept that as virtual-hosted. */
+const VIRTUAL_HOST_SUFFIX = 'oss-cn-hangzhou.aliyuncs.com';
+
+const { values } = parseArgs({
+  options: {
+    discard: { type: 'boolean' },
+    'latency-ms': { type: 'string' },
+    bandwidth: { type: 'string' },
+    'data-dir': { type: 'string' },
+    bucket: { type: 'string' },
+  },
+  strict: true,
+});
+
+const server = await startMockServer({
+  buckets: [values.bucket ?? 'bench-bucket'],
+  credentials: [{ accessKeyId: process.env.OSS_ACCESS_KEY_ID, accessKeySecret: process.env.OSS_ACCESS_KEY_SECRET }],
+  discard: values.discard === true,
+  latencyMs: values['latency-ms'] ? Number(values['latency-ms']) : undefined,
+  bandwidthBytesPerSec: values.bandwidth ? Number(values.bandwidth) : undefined,
+  dataDir: values['data-dir'],
+  virtualHostSuffix: VIRTUAL_HOST_SUFFIX,
+});
+process.stdout.write(`listening on ${server.url}\n`);
+
+const stop = () => server.close().then(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

@@ -1,0 +1,231 @@
+// The benchmark: this client against the raw-undici ceiling and ali-oss, each contender its own
+// process, against the mock server in another process, alternating contenders, medians of --runs.
+//   npm run bench -- [--size 1GiB] [--runs 3] [--scenario all|discard|verify|wan|memory]
+//                    [--memory-size 4GiB] [--wan-latency-ms 150] [--wan-bandwidth 48MiB]
+// Prints the machine and one Markdown table per scenario on stdout; progress goes to stderr.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { open, mkdtemp, rm } from 'node:fs/promises';
+import { randomFillSync } from 'node:crypto';
+import { cpus, tmpdir, totalmem, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseSize } from '../dist/cli/args.js';
+import { formatBytes } from '../dist/cli/format.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+const BUCKET = 'bench-bucket';
+const CREDENTIALS_ENV = { OSS_ACCESS_KEY_ID: 'bench-access-key-id', OSS_ACCESS_KEY_SECRET: 'bench-access-key-secret' };
+
+/** Every contender; `incumbent` ones are ali-oss (`incumbentDefaults` with its defaults), `ceiling` is raw undici. */
+const CONTENDERS = [
+  { name: 'oss-resumable (defaults)', script: 'oss-resumable.mjs', args: [] },
+  { name: 'raw undici PUT (ceiling)', script: 'raw-undici.mjs', args: [], ceiling: true },
+  { name: 'ali-oss (defaults)', script: 'ali-oss.mjs', args: [], incumbent: true, incumbentDefaults: true },
+  { name: 'ali-oss (8 MiB × 4)', script: 'ali-oss.mjs', args: ['--part-size', String(8 * MiB), '--parallel', '4'], incumbent: true },
+];
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1GiB' },
+    runs: { type: 'string', default: '3' },
+    scenario: { type: 'string', default: 'all' },
+    'memory-size': { type: 'string', default: '4GiB' },
+    'wan-latency-ms': { type: 'string', default: '150' },
+    'wan-bandwidth': { type: 'string', default: '48MiB' },
+  },
+  strict: true,
+});
+const size = parseSize(values.size, '--size');
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs} must be a whole number of at least 1`);
+const wanLatencyMs = Number(values['wan-latency-ms']);
+const wanBandwidth = parseSize(values['wan-bandwidth'], '--wan-bandwidth');
+
+const SCENARIOS = {
+  discard: { title: 'Discard server (hashes, stores nothing)', serverArgs: ['--discard'] },
+  verify: { title: 'Verifying server (checks Content-MD5, stores every part and the object)', serverArgs: [] },
+  wan: {
+    title: `WAN-like (${wanLatencyMs} ms added per response, ${formatBytes(wanBandwidth)}/s shared link)`,
+    serverArgs: ['--discard', '--latency-ms', String(wanLatencyMs), '--bandwidth', String(wanBandwidth)],
+    linkRate: wanBandwidth,
+  },
+};
+
+const chosen = values.scenario === 'all' ? [...Object.keys(SCENARIOS), 'memory'] : values.scenario.split(',');
+for (const name of chosen) {
+  if (!SCENARIOS[name] && name !== 'memory') throw new Error(`unknown --scenario ${name}; use all, discard, verify, wan or memory`);
+}
+
+const workDir = await mkdtemp(join(tmpdir(), 'oss-resumable-bench-'));
+try {
+  console.log(`${machineDescription()}\n`);
+  const file = join(workDir, 'sample.bin');
+  if (chosen.some((name) => SCENARIOS[name])) {
+    console.log(`File: ${formatBytes(size)} of random bytes; ${runs} run(s) per contender, alternating; medians.\n`);
+    await writeRandomFile(file, size);
+  }
+  for (const name of chosen) {
+    if (name === 'memory') {
+      console.log(await memoryScenario(workDir));
+      continue;
+    }
+    const scenario = SCENARIOS[name];
+    const results = await runScenario(scenario, file, join(workDir, name));
+    console.log(`### ${scenario.title}\n\n${markdownTable(results, scenario.linkRate)}\n`);
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}
+
+async function runScenario(scenario, file, dataDir) {
+  const server = await startServer([...scenario.serverArgs, '--data-dir', dataDir]);
+  try {
+    const samples = new Map(CONTENDERS.map((c) => [c.name, []]));
+    for (let run = 0; run < runs; run++) {
+      // Rotate the order every run so no contender always follows the same neighbour (page cache, GC, server state).
+      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + run) % CONTENDERS.length]);
+      for (const contender of order) {
+        const key = `bench/${contender.script}-${contender.args.join('-') || 'defaults'}`;
+        const sample = await runContender(contender, server.url, key, file);
+        samples.get(contender.name).push(sample);
+        progress(`${contender.name}: ${(sample.bytes / MiB / sample.seconds).toFixed(1)} MiB/s, ${sample.cpuSeconds.toFixed(2)} CPU s`);
+      }
+    }
+    return CONTENDERS.map((c) => ({ contender: c, ...summarize(samples.get(c.name)) }));
+  } finally {
+    await server.stop();
+  }
+}
+
+async function memoryScenario(workDir) {
+  const memorySize = parseSize(values['memory-size'], '--memory-size');
+  progress(`memory scenario: ${formatBytes(memorySize)} upload with defaults`);
+  const child = spawn(process.execPath, [join(HERE, 'memory.mjs'), '--size', String(memorySize), '--dir', workDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const r = await lastJsonLine(child, 'memory.mjs');
+  const rows = [
+    ['upload', 'MiB/s', 'CPU s/GiB', 'peak RSS MiB', 'part size × parallel'],
+    ['---', '---', '---', '---', '---'],
+    [`oss-resumable (defaults), ${formatBytes(r.bytes)}`, r.mibPerSec.toFixed(1), (r.cpuSeconds / (r.bytes / GiB)).toFixed(2), (r.maxRssBytes / MiB).toFixed(0), `${formatBytes(r.partSize)} × ${r.parallel}`],
+  ];
+  return `### Memory (bench/memory.mjs: ${formatBytes(memorySize)} upload with defaults, discard server)\n\n${rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}\n`;
+}
+
+function runContender(contender, endpoint, key, file) {
+  const child = spawn(
+    process.execPath,
+    [join(HERE, 'contenders', contender.script), '--endpoint', endpoint, '--bucket', BUCKET, '--key', key, '--file', file, ...contender.args],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...CREDENTIALS_ENV } },
+  );
+  return lastJsonLine(child, contender.name);
+}
+
+/** Resolves with the child's last stdout line parsed as JSON, once it exits 0. */
+function lastJsonLine(child, label) {
+  let last;
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (line.trim()) last = line;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 || !last) return reject(new Error(`${label} exited with ${code}`));
+      resolve(JSON.parse(last));
+    });
+  });
+}
+
+async function startServer(args) {
+  const child = spawn(process.execPath, [join(HERE, 'mock-server-process.mjs'), '--bucket', BUCKET, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...CREDENTIALS_ENV },
+  });
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const match = /^listening on (\S+)/.exec(line);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`the mock server exited with ${code} before listening`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function summarize(samples) {
+  return {
+    mibPerSecond: median(samples.map((s) => s.bytes / MiB / s.seconds)),
+    cpuSecondsPerGiB: median(samples.map((s) => s.cpuSeconds / (s.bytes / GiB))),
+    peakRssMiB: median(samples.map((s) => s.maxRssBytes / MiB)),
+  };
+}
+
+function markdownTable(results, linkRate) {
+  const incumbentBest = Math.max(...results.filter((r) => r.contender.incumbent).map((r) => r.mibPerSecond));
+  const incumbentDefaults = results.find((r) => r.contender.incumbentDefaults).mibPerSecond;
+  const ceiling = results.find((r) => r.contender.ceiling).mibPerSecond;
+  const header = ['contender', 'MiB/s', 'CPU s/GiB', 'peak RSS MiB', '× ali-oss defaults', '× ali-oss best', '× ceiling'];
+  if (linkRate) header.push('× link');
+  const rows = results.map((r) => {
+    const row = [
+      r.contender.name,
+      r.mibPerSecond.toFixed(1),
+      r.cpuSecondsPerGiB.toFixed(2),
+      r.peakRssMiB.toFixed(0),
+      (r.mibPerSecond / incumbentDefaults).toFixed(2),
+      (r.mibPerSecond / incumbentBest).toFixed(2),
+      (r.mibPerSecond / ceiling).toFixed(2),
+    ];
+    if (linkRate) row.push((r.mibPerSecond / (linkRate / MiB)).toFixed(2));
+    return row;
+  });
+  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Random bytes (incompressible), written in 8 MiB blocks; one block reused with a varying head so this stays cheap. */
+async function writeRandomFile(path, bytes) {
+  progress(`writing a ${formatBytes(bytes)} sample file`);
+  const block = randomFillSync(Buffer.alloc(8 * MiB));
+  const handle = await open(path, 'w');
+  try {
+    for (let offset = 0, index = 0; offset < bytes; offset += block.length, index++) {
+      block.writeUInt32LE(index, 0);
+      await handle.write(block, 0, Math.min(block.length, bytes - offset));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function machineDescription() {
+  const cpu = cpus();
+  return [
+    '## Machine',
+    '',
+    `- CPU: ${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
+    `- Memory: ${formatBytes(totalmem())}`,
+    `- OS: ${platform()} ${release()}`,
+    `- Node: ${process.version}`,
+  ].join('\n');
+}
+
+function progress(text) {
+  process.stderr.write(`bench: ${text}\n`);
+}

@@ -1,0 +1,136 @@
+// `oss-resumable upload <file> oss://bucket/key`: a resumable upload with a progress bar.
+// Ctrl-C pauses (the checkpoint stays, the same command resumes) or, with --abort-on-cancel,
+// aborts the upload and deletes the checkpoint. Either way the exit code is 130.
+import { stat } from 'node:fs/promises';
+import { OssCancelledError } from '../../errors.js';
+import type { UploadCallback } from '../../api/types.js';
+import { choosePartSize, resumableUpload, type ResumableUploadResult } from '../../upload/index.js';
+import { parseCommandArgs, parseObjectUrl, parsePairs, parsePositiveInt, parseSize, requirePositionals, UsageError } from '../args.js';
+import { withClient, type CommandContext } from '../command.js';
+import { CONNECTION_OPTIONS, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
+import { formatBytes, formatDuration, formatRate } from '../format.js';
+import { HELP } from '../help.js';
+import { Output } from '../output.js';
+import { ProgressBar, progressSnapshot } from '../progress-bar.js';
+import { shellQuote } from '../shell-quote.js';
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  'checkpoint-dir': { type: 'string' },
+  'part-size': { type: 'string' },
+  parallel: { type: 'string' },
+  'content-type': { type: 'string' },
+  meta: { type: 'string', multiple: true },
+  header: { type: 'string', multiple: true },
+  callback: { type: 'string' },
+  'callback-body': { type: 'string' },
+  'callback-var': { type: 'string', multiple: true },
+  'force-multipart': { type: 'boolean' },
+  'abort-on-cancel': { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const DEFAULT_CALLBACK_BODY = 'bucket=${bucket}&object=${object}&etag=${etag}&size=${size}';
+
+export async function runUpload(argv: string[], context: CommandContext): Promise<number> {
+  const { io } = context;
+  const { values, positionals } = parseCommandArgs('upload', argv, OPTIONS);
+  if (values.help) {
+    io.stdout.write(HELP.upload);
+    return 0;
+  }
+  const [file, url] = requirePositionals('upload', positionals, ['file', 'oss://bucket/key']);
+  const { bucket, key } = parseObjectUrl(url!);
+  const partSize = values['part-size'] === undefined ? undefined : parseSize(values['part-size'], '--part-size');
+  const parallel = values.parallel === undefined ? undefined : parsePositiveInt(values.parallel, '--parallel');
+  const headers = parsePairs(values.header, ':', '--header');
+  if (values['content-type'] !== undefined) headers['Content-Type'] = values['content-type'];
+  const meta = parsePairs(values.meta, '=', '--meta');
+  const callback = callbackFrom(values.callback, values['callback-body'], values['callback-var']);
+  const settings = resolveClientSettings(values, io.env, 'upload');
+  const output = new Output(io, values, secretValues(io.env));
+  const checkpointDir = values['checkpoint-dir'] ?? defaultStateDir(io.env);
+  const size = (await stat(file!)).size;
+
+  return withClient(settings, async (client) => {
+    const bar = output.progressStream ? new ProgressBar(output.progressStream) : undefined;
+    const totalParts = Math.max(1, Math.ceil(size / choosePartSize(size, partSize)));
+    const started = performance.now();
+    const handle = resumableUpload(client, {
+      file: file!,
+      key,
+      bucket,
+      checkpointDir,
+      partSize,
+      parallel,
+      headers,
+      meta,
+      callback,
+      forceMultipart: values['force-multipart'] === true,
+      deleteUploadOnCancel: values['abort-on-cancel'] === true,
+      onNote: (note) => {
+        bar?.clear();
+        output.note(note);
+      },
+      onProgress: (sent, total) => bar?.update(progressSnapshot(sent, total, totalParts)),
+    });
+
+    let interrupted = false;
+    const removeInterrupt = context.onInterrupt(() => {
+      interrupted = true;
+      bar?.clear();
+      output.note(values['abort-on-cancel'] ? 'interrupted: aborting the upload and deleting its checkpoint…' : 'interrupted: stopping, the checkpoint is kept…');
+      void (values['abort-on-cancel'] ? handle.cancel() : handle.pause());
+    });
+    try {
+      const result = await handle.done;
+      bar?.finish();
+      const seconds = (performance.now() - started) / 1000;
+      output.result(describeResult(file!, result, seconds), { ...jsonResult(result), seconds: Number(seconds.toFixed(3)) });
+      if (result.callbackError) output.warn(`the object was stored, but the upload callback failed: ${result.callbackError.message}`);
+      return 0;
+    } catch (error) {
+      bar?.clear();
+      if (interrupted && error instanceof OssCancelledError) {
+        output.note(
+          values['abort-on-cancel']
+            ? 'The upload was aborted and its checkpoint deleted.'
+            : `Paused; the checkpoint is in ${checkpointDir}. To resume, run:\n  ${context.program} ${shellQuote(['upload', ...argv])}`,
+        );
+        return 130;
+      }
+      // The engine's error already says whether the checkpoint was kept for a re-run.
+      throw error;
+    } finally {
+      removeInterrupt();
+    }
+  });
+}
+
+function callbackFrom(url: string | undefined, body: string | undefined, vars: string[] | undefined): UploadCallback | undefined {
+  if (url === undefined) {
+    if (body !== undefined || vars !== undefined) throw new UsageError('--callback-body and --callback-var need --callback URL', 'upload');
+    return undefined;
+  }
+  const parsedVars = parsePairs(vars, '=', '--callback-var');
+  for (const name of Object.keys(parsedVars)) {
+    if (!name.startsWith('x:')) throw new UsageError(`--callback-var ${JSON.stringify(name)}: custom variable names must start with "x:"`, 'upload');
+  }
+  return { url, body: body ?? DEFAULT_CALLBACK_BODY, vars: Object.keys(parsedVars).length > 0 ? parsedVars : undefined };
+}
+
+function jsonResult(result: ResumableUploadResult) {
+  const { bucket, key, etag, size, crc64, uploadId, partsReused, bytesSent } = result;
+  return { bucket, key, etag, size, crc64, uploadId: uploadId ?? null, partsReused, bytesSent };
+}
+
+function describeResult(file: string, result: ResumableUploadResult, seconds: number): string {
+  const reused = result.partsReused > 0 ? `, ${result.partsReused} part(s) (${formatBytes(result.size - result.bytesSent)}) were already uploaded` : '';
+  return [
+    `uploaded ${file} to oss://${result.bucket}/${result.key}`,
+    `  ${formatBytes(result.size)} in ${formatDuration(seconds)} (${formatRate(result.bytesSent / Math.max(seconds, 1e-3))} sent)${reused}`,
+    `  etag ${result.etag}, crc64 ${result.crc64}${result.uploadId ? `, upload id ${result.uploadId}` : ''}`,
+  ].join('\n');
+}

@@ -1,0 +1,36 @@
+// Human-readable numbers for the progress bar, reports and listings. Binary units throughout,
+// matching how sizes are parsed (see args.ts).
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** 1536 → '1.5 KiB', 268435456 → '256.0 MiB'. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+/** Bytes per second → '88.1 MiB/s'. */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(Math.max(0, Math.round(bytesPerSecond)))}/s`;
+}
+
+/** Seconds → '1.4s', '45s', '2m05s', '1h02m'. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole}s`;
+  const minutes = Math.floor(whole / 60);
+  if (minutes < 60) return `${minutes}m${String(whole % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** Milliseconds since an ISO time → '3h ago' style age for listings. */
+export function formatAge(ms: number): string {
+  return ms < 0 ? 'in the future' : `${formatDuration(ms / 1000)} ago`;
+}

@@ -1,0 +1,129 @@
+// Help texts. Keep them in step with the option tables in lib/cli/commands/*.ts and main.ts.
+import { DEFAULT_PART_SIZE } from '../upload/plan.js';
+import { DEFAULT_PARALLEL } from '../upload/validate.js';
+
+/** 8388608 → '8MiB', as a user would type it. */
+function sizeAsTyped(bytes: number): string {
+  const mib = bytes / 1024 ** 2;
+  return Number.isInteger(mib) ? `${mib}MiB` : `${bytes}`;
+}
+
+const CONNECTION = `Connection:
+  --endpoint URL        OSS endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com (else OSS_ENDPOINT)
+  --region ID           region for V4 signing, e.g. cn-hangzhou (else OSS_REGION, else from the endpoint)
+  --sign-version v1|v4  signature version (default: v4 when the region is known, else v1)
+`;
+
+const ENVIRONMENT = `Environment:
+  OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET   credentials (never passed on the command line)
+  OSS_SESSION_TOKEN                          STS security token, for temporary credentials
+  OSS_ENDPOINT, OSS_REGION                   defaults for --endpoint and --region
+`;
+
+const EXIT_CODES = `Exit codes:
+  0 success, 1 failure (the error and its OSS request id are printed), 2 usage error,
+  130 interrupted (Ctrl-C, or SIGTERM/SIGHUP: the upload stops cleanly and can be resumed)
+`;
+
+const MAIN = `oss-resumable: resumable multipart upload of large files to Alibaba Cloud OSS
+
+Usage:
+  oss-resumable upload <file> oss://<bucket>/<key> [options]
+  oss-resumable uploads oss://<bucket>[/<prefix>] [--older-than 24h --abort]
+  oss-resumable abort oss://<bucket>/<key> --upload-id <id>
+  oss-resumable serve [options]      run the local mock OSS server
+  oss-resumable demo [--size 256MiB] upload, interrupt and resume against the built-in mock server
+  oss-resumable --version
+  oss-resumable <command> --help
+
+${ENVIRONMENT}
+Sizes: plain bytes or a number with KB/KiB, MB/MiB, GB/GiB, TB/TiB. Both spellings are
+1024-based (OSS documents its "100 KB" part minimum as 102400 bytes).
+Durations: a number with ms, s, m, h, d or w, e.g. 30m, 24h, 7d, 1h30m.
+
+${EXIT_CODES}`;
+
+const UPLOAD = `Usage: oss-resumable upload <file> oss://<bucket>/<key> [options]
+
+Uploads <file> in parts, recording each finished part in a checkpoint file. If the upload is
+interrupted (Ctrl-C, network loss, crash, kill -9), run the same command again: it resumes
+from the checkpoint, checks the parts already on the server, and sends only what is missing.
+
+Options:
+  --part-size SIZE        bytes per part, e.g. 16MiB (at least 100KB; default ${sizeAsTyped(DEFAULT_PART_SIZE)},
+                          grown for files that would need more than 10000 parts)
+  --parallel N            parts in flight at once (default ${DEFAULT_PARALLEL})
+  --checkpoint-dir DIR    where checkpoints live (default: $XDG_STATE_HOME/oss-resumable,
+                          else ~/.local/state/oss-resumable)
+  --content-type TYPE     Content-Type of the object
+  --meta NAME=VALUE       user metadata (x-oss-meta-NAME); repeatable
+  --header NAME:VALUE     extra request header for the upload, e.g. x-oss-storage-class:IA; repeatable
+  --callback URL          ask OSS to POST to URL after the upload completes
+  --callback-body TEXT    the callback's body template
+                          (default: bucket=\${bucket}&object=\${object}&etag=\${etag}&size=\${size})
+  --callback-var x:NAME=VALUE   custom callback variable; repeatable
+  --force-multipart       use multipart even for a file small enough for one PUT
+  --abort-on-cancel       on Ctrl-C, abort the upload and delete the checkpoint instead of keeping them
+  --json                  print one JSON object on stdout: bucket, key, etag, size, crc64, uploadId,
+                          partsReused, bytesSent, seconds (progress still goes to stderr)
+  --quiet                 no progress or notes; only errors (and the JSON with --json)
+  -h, --help
+
+${CONNECTION}
+${ENVIRONMENT}
+${EXIT_CODES}`;
+
+const UPLOADS = `Usage: oss-resumable uploads oss://<bucket>[/<prefix>] [options]
+
+Lists unfinished multipart uploads (key, upload id, initiated). Their parts take space until
+they are completed or aborted, so clean up the ones nobody will resume.
+
+Options:
+  --older-than DURATION   only uploads initiated at least this long ago, e.g. 24h, 7d, 0s
+  --abort                 abort the listed uploads (needs --older-than; --older-than 0s means all)
+  --json                  print one JSON object: {bucket, prefix, uploads: [...], aborted}
+  --quiet                 print nothing but errors
+  -h, --help
+
+${CONNECTION}
+${ENVIRONMENT}
+${EXIT_CODES}`;
+
+const ABORT = `Usage: oss-resumable abort oss://<bucket>/<key> --upload-id <id>
+
+Aborts one multipart upload and frees its parts. The ids come from \`oss-resumable uploads\`.
+
+Options:
+  --upload-id ID          the upload to abort (required)
+  --json                  print one JSON object: {bucket, key, uploadId, aborted, requestId}
+  --quiet                 print nothing but errors
+  -h, --help
+
+${CONNECTION}
+${ENVIRONMENT}
+${EXIT_CODES}`;
+
+const DEMO = `Usage: oss-resumable demo [options]
+
+Starts the mock OSS server in this process on a free loopback port, writes a sample file,
+uploads it with a progress bar, cuts the network part-way (from about 40% on, the mock drops
+every upload connection, retries included, until the upload gives up), resumes from the
+checkpoint, then downloads the object and checks it is byte-identical (MD5 and CRC-64).
+Temporary files and the mock's data are removed at the end.
+
+Options:
+  --size SIZE             sample file size (default 256MiB)
+  --part-size SIZE        bytes per part (default 8MiB)
+  --json                  print the report as one JSON object
+  --quiet                 no progress or narration
+  -h, --help
+
+${EXIT_CODES}`;
+
+export const HELP = {
+  main: MAIN,
+  upload: UPLOAD,
+  uploads: UPLOADS,
+  abort: ABORT,
+  demo: DEMO,
+} as const;

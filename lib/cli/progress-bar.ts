@@ -1,0 +1,143 @@
+// Upload progress on stderr. On a terminal: one line redrawn in place at most 10 times a second.
+// Elsewhere (pipes, CI logs): a plain line every few seconds, never a control character.
+import { formatBytes, formatDuration, formatRate } from './format.js';
+
+export interface ProgressSnapshot {
+  bytesDone: number;
+  totalBytes: number;
+  partsDone: number;
+  totalParts: number;
+}
+
+/**
+ * A snapshot from the engine's (sentBytes, totalBytes): parts done counted as whole parts' worth
+ * of bytes, exact at the end and close enough while parts are in flight.
+ */
+export function progressSnapshot(sentBytes: number, totalBytes: number, totalParts: number): ProgressSnapshot {
+  const partsDone = sentBytes >= totalBytes ? totalParts : Math.min(totalParts - 1, Math.floor(sentBytes / (totalBytes / totalParts)));
+  return { bytesDone: sentBytes, totalBytes, partsDone, totalParts };
+}
+
+export interface ProgressOutput {
+  write(text: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+export interface ProgressBarOptions {
+  /** Defaults to the stream's own isTTY. */
+  tty?: boolean | undefined;
+  now?: (() => number) | undefined;
+  /** TTY redraw interval; 100 ms = 10 Hz. */
+  redrawMs?: number | undefined;
+  /** Interval between plain lines when not on a TTY. */
+  plainLineMs?: number | undefined;
+}
+
+/** Speed is measured over this trailing window so it follows changes without jumping per chunk. */
+const SPEED_WINDOW_MS = 5000;
+
+export class ProgressBar {
+  readonly #out: ProgressOutput;
+  readonly #tty: boolean;
+  readonly #now: () => number;
+  readonly #redrawMs: number;
+  readonly #plainLineMs: number;
+  #samples: Array<{ at: number; bytes: number }> = [];
+  #firstSample: { at: number; bytes: number } | undefined;
+  #lastDrawAt = -Infinity;
+  #drawn = false;
+  #latest: ProgressSnapshot | undefined;
+
+  constructor(out: ProgressOutput, options: ProgressBarOptions = {}) {
+    this.#out = out;
+    this.#tty = options.tty ?? out.isTTY === true;
+    this.#now = options.now ?? Date.now;
+    this.#redrawMs = options.redrawMs ?? 100;
+    this.#plainLineMs = options.plainLineMs ?? 5000;
+  }
+
+  update(snapshot: ProgressSnapshot): void {
+    const at = this.#now();
+    this.#latest = snapshot;
+    this.#record(at, snapshot.bytesDone);
+    const interval = this.#tty ? this.#redrawMs : this.#plainLineMs;
+    // The first plain line waits a full interval: short uploads should print only their result.
+    if (!this.#tty && this.#lastDrawAt === -Infinity) this.#lastDrawAt = at;
+    if (at - this.#lastDrawAt < interval) return;
+    this.#lastDrawAt = at;
+    this.#draw(snapshot);
+  }
+
+  /** Draw the final state, with the average speed of the whole run, and leave the cursor on a fresh line. */
+  finish(snapshot: ProgressSnapshot | undefined = this.#latest): void {
+    if (snapshot) {
+      this.#record(this.#now(), snapshot.bytesDone);
+      if (this.#tty || this.#drawn) this.#draw(snapshot, this.averageSpeed());
+    }
+    this.clear();
+  }
+
+  /** Move off the bar's line so other output starts on a clean line; the bar redraws on the next update. */
+  clear(): void {
+    if (this.#tty && this.#drawn) this.#out.write('\n');
+    this.#drawn = false;
+  }
+
+  /** Bytes per second over the trailing window (0 until there are two samples). */
+  speed(): number {
+    const first = this.#samples[0];
+    const last = this.#samples[this.#samples.length - 1];
+    if (!first || !last || last.at <= first.at) return 0;
+    return Math.max(0, (last.bytes - first.bytes) / ((last.at - first.at) / 1000));
+  }
+
+  /** Bytes per second since the first update (bytes that were already there at the start excluded). */
+  averageSpeed(): number {
+    const first = this.#firstSample;
+    const last = this.#samples[this.#samples.length - 1];
+    if (!first || !last || last.at <= first.at) return 0;
+    return Math.max(0, (last.bytes - first.bytes) / ((last.at - first.at) / 1000));
+  }
+
+  #record(at: number, bytes: number): void {
+    this.#firstSample ??= { at, bytes };
+    this.#samples.push({ at, bytes });
+    while (this.#samples.length > 2 && at - this.#samples[1]!.at >= SPEED_WINDOW_MS) this.#samples.shift();
+  }
+
+  #draw(snapshot: ProgressSnapshot, bytesPerSecond = this.speed()): void {
+    if (this.#tty) {
+      const line = renderBarLine(snapshot, bytesPerSecond, (this.#out.columns ?? 80) - 1);
+      // \r back to column 0, the line, then erase whatever a longer previous line left behind.
+      this.#out.write(`\r${line}\x1b[K`);
+    } else {
+      this.#out.write(`${renderPlainLine(snapshot, bytesPerSecond)}\n`);
+    }
+    this.#drawn = true;
+  }
+}
+
+export function renderPlainLine(s: ProgressSnapshot, bytesPerSecond: number): string {
+  return `${percent(s).toFixed(0)}% ${formatBytes(s.bytesDone)} of ${formatBytes(s.totalBytes)}, ${formatRate(bytesPerSecond)}, ETA ${eta(s, bytesPerSecond)}, parts ${s.partsDone}/${s.totalParts}`;
+}
+
+/** '[#####-----]  45.2%  115.7 MiB/256.0 MiB  88.1 MiB/s  ETA 2s  parts 12/32', the bar shrinking to fit `width`. */
+export function renderBarLine(s: ProgressSnapshot, bytesPerSecond: number, width: number): string {
+  const stats = `${percent(s).toFixed(1).padStart(5)}%  ${formatBytes(s.bytesDone)}/${formatBytes(s.totalBytes)}  ${formatRate(bytesPerSecond)}  ETA ${eta(s, bytesPerSecond)}  parts ${s.partsDone}/${s.totalParts}`;
+  const barWidth = Math.min(30, width - stats.length - 4);
+  if (barWidth < 5) return stats.slice(0, Math.max(0, width));
+  const filled = Math.round((percent(s) / 100) * barWidth);
+  return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]  ${stats}`;
+}
+
+function percent(s: ProgressSnapshot): number {
+  if (s.totalBytes <= 0) return 100;
+  return Math.min(100, Math.max(0, (s.bytesDone / s.totalBytes) * 100));
+}
+
+function eta(s: ProgressSnapshot, bytesPerSecond: number): string {
+  const remaining = s.totalBytes - s.bytesDone;
+  if (remaining <= 0) return '0s';
+  return bytesPerSecond > 0 ? formatDuration(remaining / bytesPerSecond) : '?';
+}

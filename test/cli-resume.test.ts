@@ -1,0 +1,153 @@
+// Resuming by re-running the same command: after a network loss (exit 1) and after Ctrl-C
+// (SIGINT → exit 130, checkpoint kept), and --abort-on-cancel (SIGINT → upload and checkpoint gone).
+import t from 'tap';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMockServer } from '../lib/mock-server/index.js';
+import { writeSampleFile } from '../lib/cli/demo/sample-file.js';
+import { runCli, waitFor } from './helpers/cli-child.js';
+
+const BUCKET = 'resume-bucket';
+const CREDENTIALS = { accessKeyId: 'resume-test-id', accessKeySecret: 'resume-test-secret' };
+const PART = 128 * 1024;
+const PARTS = 8;
+
+const server = await startMockServer({ buckets: [BUCKET], credentials: [CREDENTIALS] });
+const work = await mkdtemp(join(tmpdir(), 'oss-resumable-cli-resume-'));
+t.teardown(async () => {
+  await server.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+const env = {
+  OSS_ENDPOINT: server.url,
+  OSS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+  OSS_ACCESS_KEY_SECRET: CREDENTIALS.accessKeySecret,
+  HOME: work,
+};
+
+/** A fresh file of PARTS parts and the args to upload it one part at a time. */
+async function scenario(name: string, seed: number) {
+  const file = join(work, `${name}.bin`);
+  await writeSampleFile(file, PART * PARTS - 1000, seed);
+  const args = ['upload', file, `oss://${BUCKET}/${name}.bin`, '--part-size', '128KiB', '--parallel', '1', '--json'];
+  return { file, key: `${name}.bin`, args };
+}
+
+function uploadsOf(key: string) {
+  return server.listUploads(BUCKET).filter((u) => u.key === key);
+}
+
+/** UploadPart requests per part number of one upload, as the server counted them. */
+function partRequests(uploadId: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const [id, count] of server.stats.partUploads) {
+    const [upload, part] = id.split(':');
+    if (upload === uploadId) counts.set(Number(part), count);
+  }
+  return counts;
+}
+
+t.test('a network loss fails the run (exit 1); the same command resumes and sends only the rest', async (t) => {
+  const { file, key, args } = await scenario('netloss', 1);
+  const checkpointDir = join(work, 'cp-netloss');
+  // Part 3's connection is cut every time, so the transport's retries run out.
+  server.faults.add({ api: 'UploadPart', key, partNumber: 3, times: Infinity, action: { type: 'drop', afterBytes: 1000 } });
+  const failed = await runCli([...args, '--checkpoint-dir', checkpointDir], { env });
+  server.faults.clear();
+  t.equal(failed.code, 1, 'the run fails');
+  t.match(failed.stderr, /^error: UploadPart: .*checkpoint .* was kept: run the same upload again to resume/m);
+  t.match(failed.stdout, /"error"/, 'with --json the failure is a JSON object too');
+  t.equal(uploadsOf(key).length, 1, 'the upload stays on the server');
+  const [upload] = uploadsOf(key);
+  t.same(upload!.parts, [1, 2], 'parts 1 and 2 got there');
+
+  const resumed = await runCli([...args, '--checkpoint-dir', checkpointDir], { env });
+  t.equal(resumed.code, 0, resumed.stderr);
+  t.match(resumed.stderr, /Resuming upload [0-9A-F]+: 2 of 8 parts are already on the server/, 'says how much was already there');
+  const json = JSON.parse(resumed.stdout);
+  t.equal(json.uploadId, upload!.uploadId, 'the same multipart upload');
+  t.equal(json.partsReused, 2);
+  t.equal(json.bytesSent, json.size - 2 * PART, 'only the missing parts were sent');
+  const requests = partRequests(upload!.uploadId);
+  t.equal(requests.get(1), 1, 'part 1 was sent once in all');
+  t.equal(requests.get(2), 1, 'part 2 was sent once in all');
+  t.same(await server.readObject(BUCKET, key), await readFile(file));
+  t.same(await readdir(checkpointDir).then((names) => names.filter((n) => n.endsWith('.checkpoint.json'))), [], 'the checkpoint is deleted once done');
+});
+
+t.test('Ctrl-C pauses: exit 130, checkpoint kept in the default state dir, resume command printed; re-running resumes', async (t) => {
+  const { file, key, args } = await scenario('sigint', 2);
+  const stateHome = join(work, 'state');
+  const childEnv = { ...env, XDG_STATE_HOME: stateHome };
+  // Part 4 is held by the server, so the child is reliably mid-upload when Ctrl-C arrives.
+  server.faults.add({ api: 'UploadPart', key, partNumber: 4, action: { type: 'stall', ms: 3000 } });
+  const interrupted = await runCli(args, {
+    env: childEnv,
+    onSpawn: (child) => {
+      waitFor(() => uploadsOf(key)[0]?.parts.length === 3, 'three parts on the server').then(
+        () => child.kill('SIGINT'),
+        () => child.kill('SIGKILL'),
+      );
+    },
+  });
+  server.faults.clear();
+  t.equal(interrupted.code, 130, interrupted.stderr);
+  t.equal(interrupted.stdout, '', 'no result object when interrupted');
+  t.match(interrupted.stderr, /interrupted: stopping, the checkpoint is kept/);
+  const checkpointDir = join(stateHome, 'oss-resumable');
+  t.match(interrupted.stderr, `Paused; the checkpoint is in ${checkpointDir}. To resume, run:`);
+  t.match(interrupted.stderr, `${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}\n`, 'the exact command');
+  const checkpoints = (await readdir(checkpointDir)).filter((n) => n.endsWith('.checkpoint.json'));
+  t.equal(checkpoints.length, 1, 'the checkpoint is kept');
+  const [upload] = uploadsOf(key);
+  t.ok(upload, 'the upload is kept on the server');
+
+  const resumed = await runCli(args, { env: childEnv });
+  t.equal(resumed.code, 0, resumed.stderr);
+  const json = JSON.parse(resumed.stdout);
+  t.equal(json.uploadId, upload!.uploadId);
+  t.equal(json.partsReused, 3);
+  t.same(await server.readObject(BUCKET, key), await readFile(file));
+});
+
+t.test('Ctrl-C with --abort-on-cancel aborts the upload and deletes the checkpoint', async (t) => {
+  const { key, args } = await scenario('cancel', 3);
+  const checkpointDir = join(work, 'cp-cancel');
+  server.faults.add({ api: 'UploadPart', key, partNumber: 2, action: { type: 'stall', ms: 3000 } });
+  const interrupted = await runCli([...args, '--checkpoint-dir', checkpointDir, '--abort-on-cancel'], {
+    env,
+    onSpawn: (child) => {
+      waitFor(() => uploadsOf(key)[0]?.parts.length === 1, 'one part on the server').then(
+        () => child.kill('SIGINT'),
+        () => child.kill('SIGKILL'),
+      );
+    },
+  });
+  server.faults.clear();
+  t.equal(interrupted.code, 130, interrupted.stderr);
+  t.match(interrupted.stderr, /The upload was aborted and its checkpoint deleted\./);
+  t.same(uploadsOf(key), [], 'no upload left on the server');
+  t.same((await readdir(checkpointDir)).filter((n) => n.endsWith('.checkpoint.json')), [], 'no checkpoint left');
+});
+
+t.test('SIGTERM (kill) stops the upload the same way as Ctrl-C: exit 130, checkpoint kept', async (t) => {
+  const { key, args } = await scenario('sigterm', 4);
+  const checkpointDir = join(work, 'cp-sigterm');
+  server.faults.add({ api: 'UploadPart', key, partNumber: 2, action: { type: 'stall', ms: 3000 } });
+  const killed = await runCli([...args, '--checkpoint-dir', checkpointDir], {
+    env,
+    onSpawn: (child) => {
+      waitFor(() => uploadsOf(key)[0]?.parts.length === 1, 'one part on the server').then(
+        () => child.kill('SIGTERM'),
+        () => child.kill('SIGKILL'),
+      );
+    },
+  });
+  server.faults.clear();
+  t.equal(killed.code, 130, killed.stderr);
+  t.match(killed.stderr, /To resume, run:/);
+  t.equal((await readdir(checkpointDir)).filter((n) => n.endsWith('.checkpoint.json')).length, 1, 'the checkpoint is kept');
+  t.equal(uploadsOf(key).length, 1, 'the upload is kept');
+});
