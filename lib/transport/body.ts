@@ -1,11 +1,13 @@
 // Request bodies that can be replayed: each attempt opens its source afresh, so a retry
 // re-reads the file range instead of keeping the bytes in memory.
 import { createReadStream } from 'node:fs';
-import { Transform, pipeline, type Readable } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import type { BodySource } from '../api/types.js';
 
 /** Read size for file ranges: large enough that per-chunk overhead is negligible, small enough to keep memory flat. */
 const FILE_CHUNK = 512 * 1024;
+/** Slice size when a buffer body is sent with progress reporting. */
+const BUFFER_SLICE = 1024 * 1024;
 
 export function bodyLength(source: BodySource | string): number {
   if (typeof source === 'string') return Buffer.byteLength(source);
@@ -14,16 +16,13 @@ export function bodyLength(source: BodySource | string): number {
   return source.length;
 }
 
-/** A fresh body for one attempt. Buffers are sent as they are; files and factories as streams. */
+/** A fresh body for one attempt. Buffers are sent as they are (in slices when progress is wanted); files and factories as streams. */
 export function openBody(source: BodySource | string, onBytes?: (bytes: number) => void): Uint8Array | string | Readable {
-  if (typeof source === 'string' || source instanceof Uint8Array) {
-    if (onBytes) {
-      const length = bodyLength(source);
-      // undici writes a buffer in one go; report it as sent when it is handed over.
-      queueMicrotask(() => onBytes(length));
-    }
+  if (typeof source === 'string') {
+    if (onBytes) queueMicrotask(() => onBytes(Buffer.byteLength(source)));
     return source;
   }
+  if (source instanceof Uint8Array) return onBytes ? Readable.from(countedSlices(source, onBytes), { objectMode: false }) : source;
   let stream: Readable;
   if ('file' in source) {
     if (source.end === source.start) return Buffer.alloc(0);
@@ -37,6 +36,18 @@ export function openBody(source: BodySource | string, onBytes?: (bytes: number) 
   const counted = counting(onBytes);
   pipeline(stream, counted, () => {});
   return counted;
+}
+
+/**
+ * A buffer handed to undici in slices (views, not copies), so progress follows the bytes as the
+ * socket takes them instead of jumping by a whole part when the request starts.
+ */
+async function* countedSlices(buffer: Uint8Array, onBytes: (bytes: number) => void): AsyncIterable<Uint8Array> {
+  for (let offset = 0; offset < buffer.byteLength; offset += BUFFER_SLICE) {
+    const slice = buffer.subarray(offset, Math.min(offset + BUFFER_SLICE, buffer.byteLength));
+    yield slice;
+    onBytes(slice.byteLength);
+  }
 }
 
 function counting(onBytes: (bytes: number) => void): Transform {
