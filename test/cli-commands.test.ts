@@ -1,33 +1,17 @@
 // The CLI as a user runs it: a child process (dist/cli/main.js) against the mock server in
 // this process. Help, version, usage errors, and `upload` in its output modes.
 import t from 'tap';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OssClient } from '../lib/client.js';
 import { md5OfFileRange } from '../lib/hash/md5.js';
-import { startMockServer } from '../lib/mock-server/index.js';
 import { writeSampleFile } from '../lib/cli/demo/sample-file.js';
 import { runCli } from './helpers/cli-child.js';
+import { startCliSetup } from './helpers/cli-setup.js';
 
 const BUCKET = 'cli-bucket';
 const CREDENTIALS = { accessKeyId: 'cli-test-id', accessKeySecret: 'cli-test-secret-value' };
 
-const server = await startMockServer({ buckets: [BUCKET], credentials: [CREDENTIALS] });
-const work = await mkdtemp(join(tmpdir(), 'oss-resumable-cli-'));
-const client = new OssClient({ endpoint: server.url, credentials: CREDENTIALS, bucket: BUCKET });
-t.teardown(async () => {
-  await client.close();
-  await server.close();
-  await rm(work, { recursive: true, force: true });
-});
-
-const env = {
-  OSS_ENDPOINT: server.url,
-  OSS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-  OSS_ACCESS_KEY_SECRET: CREDENTIALS.accessKeySecret,
-  HOME: work,
-};
+const { server, work, client, env } = await startCliSetup(t, { bucket: BUCKET, credentials: CREDENTIALS });
 const version = (JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 t.test('--version and --help', async (t) => {

@@ -1,31 +1,18 @@
 // Resuming by re-running the same command: after a network loss (exit 1) and after Ctrl-C
 // (SIGINT → exit 130, checkpoint kept), and --abort-on-cancel (SIGINT → upload and checkpoint gone).
 import t from 'tap';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startMockServer } from '../lib/mock-server/index.js';
 import { writeSampleFile } from '../lib/cli/demo/sample-file.js';
 import { runCli, waitFor } from './helpers/cli-child.js';
+import { startCliSetup } from './helpers/cli-setup.js';
 
 const BUCKET = 'resume-bucket';
 const CREDENTIALS = { accessKeyId: 'resume-test-id', accessKeySecret: 'resume-test-secret' };
 const PART = 128 * 1024;
 const PARTS = 8;
 
-const server = await startMockServer({ buckets: [BUCKET], credentials: [CREDENTIALS] });
-const work = await mkdtemp(join(tmpdir(), 'oss-resumable-cli-resume-'));
-t.teardown(async () => {
-  await server.close();
-  await rm(work, { recursive: true, force: true });
-});
-
-const env = {
-  OSS_ENDPOINT: server.url,
-  OSS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-  OSS_ACCESS_KEY_SECRET: CREDENTIALS.accessKeySecret,
-  HOME: work,
-};
+const { server, work, env } = await startCliSetup(t, { bucket: BUCKET, credentials: CREDENTIALS, workPrefix: 'oss-resumable-cli-resume-' });
 
 /** A fresh file of PARTS parts and the args to upload it one part at a time. */
 async function scenario(name: string, seed: number) {

@@ -1,32 +1,15 @@
 // The CLI as a user runs it: a child process (dist/cli/main.js) against the mock server in
 // this process. `uploads` (list, --older-than, --abort), `abort`, and the demo.
 import t from 'tap';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { existsSync } from 'node:fs';
-import { OssClient } from '../lib/client.js';
-import { startMockServer } from '../lib/mock-server/index.js';
 import { runCli } from './helpers/cli-child.js';
+import { startCliSetup } from './helpers/cli-setup.js';
 
 const BUCKET = 'cli-uploads-bucket';
 const CREDENTIALS = { accessKeyId: 'cli-test-id', accessKeySecret: 'cli-test-secret-value' };
 
-const server = await startMockServer({ buckets: [BUCKET], credentials: [CREDENTIALS] });
-const work = await mkdtemp(join(tmpdir(), 'oss-resumable-cli-'));
-const client = new OssClient({ endpoint: server.url, credentials: CREDENTIALS, bucket: BUCKET });
-t.teardown(async () => {
-  await client.close();
-  await server.close();
-  await rm(work, { recursive: true, force: true });
-});
-
-const env = {
-  OSS_ENDPOINT: server.url,
-  OSS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-  OSS_ACCESS_KEY_SECRET: CREDENTIALS.accessKeySecret,
-  HOME: work,
-};
+const { server, work, client, env } = await startCliSetup(t, { bucket: BUCKET, credentials: CREDENTIALS });
 
 t.test('uploads lists unfinished uploads; --older-than filters; --abort cleans them', async (t) => {
   const a = await client.initiateMultipartUpload({ key: 'stale/a.bin' });

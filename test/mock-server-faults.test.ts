@@ -1,11 +1,16 @@
 // Fault injection, stats, discard mode and WAN emulation of the mock.
 import t from 'tap';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { parseFaultSpec } from '../lib/mock-server/index.js';
-import { BUCKET, complete, initiate, ossRequest, patternBytes, putPart, withMockServer, xmlField, xmlFields } from './mock-server-helpers.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFaultSpec, startMockServer } from '../lib/mock-server/index.js';
+import { BUCKET, complete, completeXml, initiate, ossRequest, patternBytes, putPart, withMockServer, xmlField, xmlFields } from './mock-server-helpers.js';
+import { waitFor } from './helpers/wait.js';
 
 const md5Etag = (data: Buffer): string => `"${createHash('md5').update(data).digest('hex').toUpperCase()}"`;
+/** Timers that keep this process alive (unref'd ones are not listed). */
+const liveTimers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
 
 t.test('drop: the connection is cut after exactly N body bytes and nothing is stored', async (t) => {
   const server = await withMockServer(t);
@@ -89,6 +94,56 @@ t.test('stall holds the request; the server keeps serving others meanwhile', asy
   t.same(xmlFields(listing.text, 'UploadId'), [id], 'while stalled, the upload is still open');
   t.notOk(completed, 'the stalled request has not been answered yet');
   t.equal((await pending).status, 200, 'then it is handled normally');
+});
+
+t.test('a stall ends when the client goes away: no answer, the request is not handled, no timer is left', async (t) => {
+  const lines: string[] = [];
+  const server = await withMockServer(t, { log: (line) => lines.push(line) });
+  const id = await initiate(server, 'gone.bin');
+  const part = await putPart(server, 'gone.bin', id, 1, Buffer.from('x'));
+  const timersBefore = liveTimers();
+  server.faults.add({ api: 'CompleteMultipartUpload', action: { type: 'stall', ms: 60_000 } });
+  const client = new AbortController();
+  const gaveUp = t.rejects(ossRequest(server, {
+    method: 'POST',
+    bucket: BUCKET,
+    key: 'gone.bin',
+    query: { uploadId: id },
+    headers: { 'content-type': 'application/xml' },
+    body: completeXml([{ partNumber: 1, etag: part.headers['etag']! }]),
+    signal: client.signal,
+  }), 'the client gave up');
+  await waitFor(() => server.faults.pending() === 0, 'the Complete to reach the stall');
+  client.abort();
+  await gaveUp;
+  await waitFor(() => lines.some((line) => line.includes('stall ended early, the client went away; not handled')), 'the stall to end');
+  t.equal(liveTimers(), timersBefore, 'the 60 s stall left no timer keeping the process alive');
+  t.same(server.listUploads(BUCKET), [{ key: 'gone.bin', uploadId: id, parts: [1] }], 'the upload is still open: Complete was not handled');
+  t.equal((await ossRequest(server, { method: 'HEAD', bucket: BUCKET, key: 'gone.bin' })).status, 404, 'no object was made');
+});
+
+t.test('close() ends a stall at once; the stalled request is not handled and no timer outlives the server', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'oss-stall-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const lines: string[] = [];
+  const server = await startMockServer({ dataDir, log: (line) => lines.push(line) });
+  t.teardown(() => server.close());
+  const id = await initiate(server, 'closing.bin');
+  const part = await putPart(server, 'closing.bin', id, 1, Buffer.from('x'));
+  const timersBefore = liveTimers();
+  server.faults.add({ api: 'CompleteMultipartUpload', action: { type: 'stall', ms: 60_000 } });
+  const cutOff = t.rejects(complete(server, 'closing.bin', id, [{ partNumber: 1, etag: part.headers['etag']! }]), 'the stalled client is cut off without an answer');
+  await waitFor(() => server.faults.pending() === 0, 'the Complete to reach the stall');
+
+  await server.close();
+  t.pass('close() resolved while a 60 s stall was pending');
+  await cutOff;
+  t.ok(lines.some((line) => line.includes('stall ended early, the server is closing; not handled')), 'the stall ended with the close');
+  t.equal(liveTimers(), timersBefore, 'no timer of the stall outlives the server');
+
+  const reopened = await withMockServer(t, { dataDir });
+  t.same(reopened.listUploads(BUCKET), [{ key: 'closing.bin', uploadId: id, parts: [1] }], 'the upload is still open: Complete was not handled');
+  t.equal((await ossRequest(reopened, { method: 'HEAD', bucket: BUCKET, key: 'closing.bin' })).status, 404, 'no object was made');
 });
 
 t.test('corrupt: one byte of the stored part flips and the records follow it', async (t) => {

@@ -27,6 +27,8 @@ export interface OssCall {
   rawPath?: string;
   /** Change the request after signing (tamper tests). */
   afterSign?: (headers: Record<string, string>) => void;
+  /** Aborts the request (the client going away). */
+  signal?: AbortSignal;
 }
 
 export interface OssReply {
@@ -57,6 +59,7 @@ export async function ossRequest(server: MockServer, call: OssCall): Promise<Oss
     method: call.method as 'GET',
     headers,
     body: call.body,
+    signal: call.signal,
   });
   const body = Buffer.from(await response.body.arrayBuffer());
   const flat: Record<string, string> = {};

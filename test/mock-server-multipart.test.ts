@@ -239,6 +239,46 @@ t.test('Complete errors, in the documented order', async (t) => {
   t.equal(atInit.status, 409, 'Initiate itself refuses when the object exists');
 });
 
+t.test('Complete with part numbers outside 1..10000: InvalidPart (after InvalidPartOrder), not MalformedXML', async (t) => {
+  const server = await withMockServer(t);
+  const code = (reply: { text: string }) => xmlField(reply.text, 'Code');
+  const id = await initiate(server, 'range.bin');
+  const etag = (await putPart(server, 'range.bin', id, 2, FIXTURE_PARTS[0]!)).headers['etag']!;
+  const send = (parts: Array<[string, string]>) =>
+    ossRequest(server, {
+      method: 'POST',
+      bucket: BUCKET,
+      key: 'range.bin',
+      query: { uploadId: id },
+      headers: { 'content-type': 'application/xml' },
+      body: `<CompleteMultipartUpload>${parts.map(([n, e]) => `<Part><PartNumber>${n}</PartNumber><ETag>${e}</ETag></Part>`).join('')}</CompleteMultipartUpload>`,
+    });
+
+  for (const [parts, expected] of [
+    [[['10001', etag]], '10001'],
+    [[['2', etag], ['10001', etag]], '10001'],
+    [[['0', etag], ['2', etag]], '0'],
+    [[['-1', etag], ['2', etag]], '-1'],
+    [[['99999999', etag]], '99999999'],
+  ] as Array<[Array<[string, string]>, string]>) {
+    const reply = await send(parts);
+    const what = parts.map(([n]) => n).join(',');
+    t.equal(reply.status, 400, what);
+    t.equal(code(reply), 'InvalidPart', `${what}: a part that can never have been uploaded`);
+    t.equal(xmlField(reply.text, 'PartNumber'), expected, `${what}: names the part`);
+  }
+  const outOfOrder = await send([['10001', etag], ['2', etag]]);
+  t.equal(code(outOfOrder), 'InvalidPartOrder', 'check 3 (order) comes before check 4 (the parts exist)');
+  const overLimit = await send(Array.from({ length: 10001 }, (_, i): [string, string] => [String(i + 1), etag]));
+  t.equal(code(overLimit), 'InvalidPart', 'a list of 10001 ascending parts is read, and part 1 was never uploaded');
+  t.equal(xmlField(overLimit.text, 'PartNumber'), '1');
+  for (const bad of ['abc', '1.5', '']) {
+    t.equal(code(await send([[bad, etag]])), 'MalformedXML', `PartNumber ${JSON.stringify(bad)} is not an integer`);
+  }
+  t.same(server.listUploads(BUCKET), [{ key: 'range.bin', uploadId: id, parts: [2] }], 'failed completes leave the upload intact');
+  t.equal((await send([['2', etag]])).status, 200, 'the upload still completes');
+});
+
 t.test('request XML is capped at 1 MiB; a 10000-part list fits', async (t) => {
   const server = await withMockServer(t);
   const id = await initiate(server, 'xml.bin');

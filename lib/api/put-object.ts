@@ -1,9 +1,8 @@
 // PutObject: PUT /<key> with Content-MD5; the engine uses it for files that fit in one part.
-import { OssChecksumError } from '../errors.js';
 import type { HttpTransport } from '../transport/http.js';
-import { md5Base64ToEtag, normalizeEtag } from '../hash/md5.js';
 import { bodyMd5Base64 } from './body-md5.js';
 import { callbackHeaders, callbackOutcome } from './callback.js';
+import { etagMatchingMd5 } from './etag-check.js';
 import { objectHeaders } from './object-headers.js';
 import type { PutObjectInput, PutObjectResult } from './types.js';
 
@@ -21,9 +20,7 @@ export async function putObject(transport: HttpTransport, bucket: string, input:
     onBodyProgress: input.onBodyProgress,
     onRetry: input.onRetry,
   });
-  const etag = response.headers['etag'] ?? '';
-  const expected = md5Base64ToEtag(contentMd5);
-  if (normalizeEtag(etag) !== normalizeEtag(expected)) throw new OssChecksumError('object ETag', expected, etag || '(none)');
+  const etag = etagMatchingMd5('object ETag', response.headers['etag'], contentMd5);
   const result: PutObjectResult = { etag, contentMd5, crc64: response.headers['x-oss-hash-crc64ecma'], requestId: response.requestId };
   return input.callback ? { ...result, ...callbackOutcome(response, 'PutObject') } : result;
 }

@@ -1,9 +1,9 @@
 // UploadPart: PUT /<key>?partNumber=N&uploadId=ID with Content-MD5. Idempotent per part
 // number, so the transport may resend it; the returned ETag must be the MD5 we sent.
-import { OssChecksumError, OssInvalidArgumentError } from '../errors.js';
+import { OssInvalidArgumentError } from '../errors.js';
 import type { HttpTransport } from '../transport/http.js';
-import { md5Base64ToEtag, normalizeEtag } from '../hash/md5.js';
 import { bodyMd5Base64 } from './body-md5.js';
+import { etagMatchingMd5 } from './etag-check.js';
 import type { UploadPartInput, UploadPartResult } from './types.js';
 
 export const MAX_PART_NUMBER = 10_000;
@@ -28,8 +28,6 @@ export async function uploadPart(transport: HttpTransport, bucket: string, input
     onBodyProgress: input.onBodyProgress,
     onRetry: input.onRetry,
   });
-  const expected = md5Base64ToEtag(contentMd5);
-  const etag = response.headers['etag'] ?? '';
-  if (normalizeEtag(etag) !== normalizeEtag(expected)) throw new OssChecksumError(`part ${partNumber} ETag`, expected, etag || '(none)');
+  const etag = etagMatchingMd5(`part ${partNumber} ETag`, response.headers['etag'], contentMd5);
   return { partNumber, etag, contentMd5, crc64: response.headers['x-oss-hash-crc64ecma'], requestId: response.requestId };
 }

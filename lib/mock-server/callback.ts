@@ -103,17 +103,18 @@ function isLoopbackUrl(url: URL): boolean {
 type CallbackOutcome = { ok: true; body: string } | { ok: false; reason: string };
 
 /** POSTs the callback; success means 200 with a JSON body, within 5 s, no retry. */
-export async function invokeCallback(spec: CallbackSpec, body: string): Promise<CallbackOutcome> {
+export async function invokeCallback(spec: CallbackSpec, body: string, closing?: AbortSignal): Promise<CallbackOutcome> {
   let reason = 'no callback URL';
   for (const raw of spec.urls) {
-    const outcome = await postOnce(spec, raw, body);
+    const outcome = await postOnce(spec, raw, body, closing);
     if (outcome.ok) return outcome;
     reason = outcome.reason;
   }
   return { ok: false, reason };
 }
 
-async function postOnce(spec: CallbackSpec, raw: string, body: string): Promise<CallbackOutcome> {
+/** `closing` (the server's close()) cuts the callback short, like its 5 s timeout. */
+async function postOnce(spec: CallbackSpec, raw: string, body: string, closing: AbortSignal | undefined): Promise<CallbackOutcome> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -131,7 +132,7 @@ async function postOnce(spec: CallbackSpec, raw: string, body: string): Promise<
       headers,
       body,
       dispatcher: agent,
-      signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
+      signal: closing ? AbortSignal.any([AbortSignal.timeout(CALLBACK_TIMEOUT_MS), closing]) : AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
       headersTimeout: CALLBACK_TIMEOUT_MS,
       bodyTimeout: CALLBACK_TIMEOUT_MS,
     });
@@ -174,7 +175,7 @@ export async function answerStoredUpload(
     else await sendXml(ctx, 200, resultXml, headers);
     return;
   }
-  const outcome = await invokeCallback(spec, expandCallbackBody(spec, values));
+  const outcome = await invokeCallback(spec, expandCallbackBody(spec, values), ctx.server.closing);
   if (outcome.ok) {
     await send(ctx, 200, { ...headers, 'Content-Type': 'application/json' }, outcome.body);
     return;

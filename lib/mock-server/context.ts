@@ -21,6 +21,8 @@ export interface ServerContext {
   latencyMs: number;
   virtualHostSuffix: string | undefined;
   log: ((line: string) => void) | undefined;
+  /** Aborted when close() begins: waits (stalls, latency, callbacks) end early. */
+  closing: AbortSignal;
 }
 
 export interface RequestContext {
@@ -45,4 +47,6 @@ export interface RequestContext {
   api: OperationName | undefined;
   /** The fault rule that fired for this request, if any. */
   fault: FaultAction | undefined;
+  /** Aborted when the connection closes before the response is finished, or the server closes. */
+  signal: AbortSignal;
 }

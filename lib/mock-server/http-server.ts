@@ -2,7 +2,6 @@
 // exists → fault injection → handler; any MockOssError becomes an OSS error response.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { authenticate } from './auth.js';
 import type { RequestContext, ServerContext } from './context.js';
 import { abortMultipartUpload } from './handlers/abort-multipart-upload.js';
@@ -19,6 +18,7 @@ import { checkBucketName, checkObjectKey } from './keys.js';
 import { MockOssError, noSuchBucket } from './mock-error.js';
 import { RequestBody } from './request-body.js';
 import { sendError } from './responses.js';
+import { abortableSleep } from './throttle.js';
 import { parseTarget, routeOperation } from './routing.js';
 import type { FaultAction, OperationName } from './types.js';
 
@@ -37,17 +37,41 @@ const HANDLERS: Record<OperationName, (ctx: RequestContext) => Promise<void>> = 
   ListObjects: listObjects,
 };
 
-/** Thrown to stop handling a request whose connection the 'drop' fault destroyed. */
-class ConnectionDropped extends Error {}
+/** Thrown to stop handling a request that will get no answer: a 'drop' fault, or a stall the client or server ended. */
+class RequestAbandoned extends Error {}
 
-export function createRequestListener(server: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    handleRequest(server, req, res).catch((error: unknown) => {
-      // Even the error answer failed (the socket broke, or the response could not be built).
-      server.log?.(`failed to answer ${req.method} ${(req.url ?? '/').split('?')[0]}: ${(error as Error)?.message ?? String(error)}`);
-      res.destroy();
-    });
+export interface RequestListener {
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Resolves once every request being handled now has finished (answered or abandoned). */
+  settled(): Promise<void>;
+}
+
+export function createRequestListener(server: ServerContext): RequestListener {
+  const inFlight = new Set<Promise<void>>();
+  return {
+    listener: (req, res) => {
+      const handling = handleRequest(server, req, res)
+        .catch((error: unknown) => {
+          // Even the error answer failed (the socket broke, or the response could not be built).
+          server.log?.(`failed to answer ${req.method} ${(req.url ?? '/').split('?')[0]}: ${(error as Error)?.message ?? String(error)}`);
+          res.destroy();
+        })
+        .finally(() => inFlight.delete(handling));
+      inFlight.add(handling);
+    },
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all(inFlight);
+    },
   };
+}
+
+/** Aborted when the connection closes before the response finished, or when the server closes. */
+function requestSignal(server: ServerContext, res: ServerResponse): AbortSignal {
+  const gone = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort(new Error('the client closed the connection'));
+  });
+  return AbortSignal.any([gone.signal, server.closing]);
 }
 
 function singleValueHeaders(req: IncomingMessage): Record<string, string> {
@@ -77,6 +101,7 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     }),
     api: undefined,
     fault: undefined,
+    signal: requestSignal(server, res),
   };
   // Never log the query: presigned URLs carry signatures and security tokens there.
   let rawPath = (req.url ?? '/').split('?')[0]!;
@@ -125,11 +150,16 @@ async function applyFault(ctx: RequestContext, fault: FaultAction): Promise<void
       for await (const _ of ctx.body.chunks(fault.afterBytes)) void _;
       ctx.req.socket.destroy();
       ctx.server.log?.(`${ctx.method} ${ctx.api} fault: connection dropped after ${ctx.body.bytesRead} body bytes ${ctx.requestId}`);
-      throw new ConnectionDropped();
+      throw new RequestAbandoned();
     case 'error':
       throw new MockOssError(fault.status, fault.code, injectedMessage(fault.code));
     case 'stall':
-      await sleep(fault.ms);
+      // Ends early (and unanswered) when the client disconnects or the server closes, so a
+      // long stall neither runs the handler for a gone client nor outlives close().
+      if (!(await abortableSleep(fault.ms, ctx.signal))) {
+        ctx.server.log?.(`${ctx.method} ${ctx.api} fault: stall ended early, ${ctx.server.closing.aborted ? 'the server is closing' : 'the client went away'}; not handled ${ctx.requestId}`);
+        throw new RequestAbandoned();
+      }
       return;
     case 'forget': {
       const upload = ctx.query['uploadId'] !== undefined ? ctx.server.store.findUpload(ctx.bucket!, ctx.query['uploadId']) : undefined;
@@ -156,7 +186,7 @@ function injectedMessage(code: string): string {
 
 async function answerFailure(ctx: RequestContext, error: unknown): Promise<void> {
   // (req.destroyed alone means nothing: a fully read request is auto-destroyed.)
-  if (error instanceof ConnectionDropped || ctx.res.destroyed || ctx.req.socket.destroyed) return;
+  if (error instanceof RequestAbandoned || ctx.res.destroyed || ctx.req.socket.destroyed) return;
   if (error instanceof MockOssError) {
     await sendError(ctx, error);
     return;

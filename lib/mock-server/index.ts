@@ -42,6 +42,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oss-mock-')));
   const store = await MockStore.open(dataDir);
   const clock = new ServerClock();
+  const closing = new AbortController();
   for (const bucket of buckets) await store.createBucket(bucket, clock.nowMs());
 
   const context: ServerContext = {
@@ -56,10 +57,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     latencyMs: options.latencyMs ?? 0,
     virtualHostSuffix: options.virtualHostSuffix,
     log: options.log,
+    closing: closing.signal,
   };
 
   // No overall request timeout: a throttled multi-GiB part may legitimately take minutes.
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, createRequestListener(context));
+  const requests = createRequestListener(context);
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, requests.listener);
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -76,7 +79,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
-  let closing: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}`,
     host,
@@ -104,11 +107,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         .sort((a, b) => a.initiated - b.initiated)
         .map((u) => ({ key: u.key, uploadId: u.uploadId, parts: [...u.parts.keys()].sort((a, b) => a - b) })),
     close: () =>
-      (closing ??= (async () => {
+      (closed ??= (async () => {
+        // Stalls, emulated latency and callbacks end now; then every connection is cut, and
+        // the data dir is only removed once no request is being handled any more.
+        closing.abort(new Error('the mock server is closing'));
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await requests.settled();
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })()),
   };

@@ -48,7 +48,7 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
       close = !ctx.body.fullyRead;
     }
   }
-  await addLatency(ctx.server.latencyMs);
+  await addLatency(ctx.server.latencyMs, ctx.signal);
   const { res } = ctx;
   if (res.destroyed || res.headersSent) return false;
   res.statusCode = status;

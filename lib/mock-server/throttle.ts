@@ -25,6 +25,22 @@ export class BandwidthThrottle {
   }
 }
 
-export async function addLatency(ms: number | undefined): Promise<void> {
-  if (ms && ms > 0) await sleep(ms);
+/**
+ * Waits `ms`; false if `signal` aborted first (the timer is then cleared). The timer does not
+ * keep the process alive on its own.
+ */
+export async function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  try {
+    await sleep(ms, undefined, { signal, ref: false });
+    return true;
+  } catch (error) {
+    if (signal.aborted) return false;
+    throw error;
+  }
+}
+
+/** The emulated latency; ends early when `signal` aborts (the caller then finds the response gone). */
+export async function addLatency(ms: number | undefined, signal: AbortSignal): Promise<void> {
+  if (ms && ms > 0) await abortableSleep(ms, signal);
 }

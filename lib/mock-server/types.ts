@@ -49,6 +49,7 @@ export interface MockServerOptions {
 export type FaultAction =
   | { type: 'drop'; afterBytes: number }
   | { type: 'error'; status: number; code: string }
+  /** Wait `ms` before handling; if the client disconnects or the server closes first, the request is dropped unhandled. */
   | { type: 'stall'; ms: number }
   | { type: 'corrupt' }
   | { type: 'forget' };
@@ -105,5 +106,6 @@ export interface MockServer {
   /** Where the object's data lives on disk. */
   objectPath(bucket: string, key: string): string;
   listUploads(bucket: string): MockUploadSummary[];
+  /** Cuts every connection (pending stalls end unhandled), waits for requests in progress, removes an owned data dir. */
   close(): Promise<void>;
 }

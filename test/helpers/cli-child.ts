@@ -44,11 +44,4 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
   });
 }
 
-/** Polls `condition` every 10 ms until it holds; rejects after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor } from './wait.js';
