@@ -202,3 +202,17 @@ t.test('signature version defaults: v4 where the region is known, v1 otherwise',
   t.equal(forced.signatureVersion, 'v4');
   await Promise.all([real.close(), local.close(), forced.close()]);
 });
+
+t.test('a security token echoed in SignatureDoesNotMatch extras is redacted', async (t) => {
+  const sts = 'PUT\n\n\nWed, 28 Dec 2022 10:27:41 GMT\nx-oss-security-token:SECRET-STS-TOKEN\n/bkt/k?security-token=SECRET-STS-TOKEN&uploads';
+  const bytes = [...Buffer.from(sts)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  server.script(xmlError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match', `<StringToSign>${sts.replace(/&/g, '&amp;')}</StringToSign><StringToSignBytes>${bytes}</StringToSignBytes><CanonicalRequest>PUT\nx-oss-security-token:SECRET-STS-TOKEN\n</CanonicalRequest>`));
+  const err = await client().initiateMultipartUpload({ key: 'k' }).catch((e) => e);
+  t.type(err, OssServiceError);
+  const dump = JSON.stringify({ ...err, message: err.message });
+  t.notMatch(dump, /SECRET-STS-TOKEN/);
+  t.notMatch(err.extras.StringToSignBytes, new RegExp([...Buffer.from('SECRET')].map((b) => b.toString(16)).join(' ')));
+  t.match(err.extras.StringToSign, /x-oss-security-token:<redacted>\n/);
+  t.match(err.extras.StringToSign, /\?security-token=<redacted>&uploads$/);
+  t.match(err.extras.StringToSign, /^PUT\n/, 'the rest stays for debugging');
+});

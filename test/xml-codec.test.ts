@@ -313,6 +313,13 @@ t.test('CompleteMultipartUpload body: encode and the mock-side decode', async (t
   xmlFails(t, () => decodeCompleteMultipartUploadRequest('<CompleteMultipartUpload><Part><PartNumber>x</PartNumber><ETag>"A"</ETag></Part>'), /not well-formed/, 'truncated');
   const many = encodeCompleteMultipartUpload(Array.from({ length: 10000 }, (_, i) => ({ partNumber: i + 1, etag: '"403CCF89C608D9C7CE71E955F706EC5A"' })));
   t.equal(decodeCompleteMultipartUploadRequest(many).length, 10000, '10000 parts fit the request limit');
+  // Range and order are the server's checks (InvalidPart / InvalidPartOrder), not malformed XML.
+  t.same(
+    decodeCompleteMultipartUploadRequest('<CompleteMultipartUpload><Part><PartNumber>10001</PartNumber><ETag>a</ETag></Part><Part><PartNumber>-1</PartNumber><ETag>b</ETag></Part></CompleteMultipartUpload>'),
+    [{ partNumber: 10001, etag: '"A"' }, { partNumber: -1, etag: '"B"' }],
+    'out-of-range and unordered numbers are returned as written',
+  );
+  xmlFails(t, () => decodeCompleteMultipartUploadRequest('<CompleteMultipartUpload><Part><PartNumber>1.5</PartNumber><ETag>a</ETag></Part></CompleteMultipartUpload>'), /not an integer/, 'non-integer PartNumber');
 });
 
 t.test('hostile and malformed input is always OssXmlError', async (t) => {

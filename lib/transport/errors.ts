@@ -48,9 +48,31 @@ export function serviceErrorFrom(status: number, headers: Headers, bodyText: str
     requestId: decoded?.requestId ?? requestId,
     hostId: decoded?.hostId,
     ec: decoded?.ec ?? headerString(headers, 'x-oss-ec'),
-    extras: decoded?.extras,
+    extras: decoded?.extras && redactSecurityToken(decoded.extras),
     operation,
   });
+}
+
+const TOKEN_IN_HEADERS = /(x-oss-security-token:)[^\n]*/gi;
+const TOKEN_IN_QUERY = /((?:^|[?&\n])(?:x-oss-)?security-token=)[^&\n]*/gi;
+
+/**
+ * OSS echoes what it signed (StringToSign, CanonicalRequest) on SignatureDoesNotMatch, and with
+ * STS credentials that includes the security token. Errors get logged whole, so blank it.
+ */
+function redactSecurityToken(extras: Record<string, string>): Record<string, string> {
+  const redacted: Record<string, string> = { ...extras };
+  for (const name of ['StringToSign', 'CanonicalRequest']) {
+    const value = redacted[name];
+    if (value !== undefined) redacted[name] = value.replace(TOKEN_IN_HEADERS, '$1<redacted>').replace(TOKEN_IN_QUERY, '$1<redacted>');
+  }
+  if (redacted['StringToSignBytes'] !== undefined) {
+    // The same string as hex bytes: re-derive it from the redacted text, or drop it.
+    const text = redacted['StringToSign'];
+    if (text === undefined) delete redacted['StringToSignBytes'];
+    else redacted['StringToSignBytes'] = [...Buffer.from(text, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  }
+  return redacted;
 }
 
 function codeForStatus(status: number): string {

@@ -185,9 +185,13 @@ export function decodeErrorFromHeader(xErr: string): OssErrorXml | undefined {
 }
 
 /**
- * Server side (the mock): the parts listed in a CompleteMultipartUpload body, in document order
- * (the caller checks ordering). ETags may be quoted, bare or &quot;-escaped; they are returned in
- * the canonical quoted upper-case form that UploadPart answers with.
+ * The server side of Complete (used by the mock): the <CompleteMultipartUpload> part list in
+ * document order. PartNumbers are taken as the integers written (up to 16 digits, optionally
+ * negative), whatever their value: a number outside 1..10000 names a part that was never
+ * uploaded, which OSS answers with InvalidPart (§4.4 check 4), after InvalidPartOrder for a list
+ * out of order, not MalformedXML; so range and order are the caller's checks. Only a PartNumber
+ * that is not an integer, a Part without ETag, or a document without Part is malformed.
+ * ETags come back canonical: `"UPPERHEX"`.
  */
 export function decodeCompleteMultipartUploadRequest(xml: string, options?: XmlDecodeOptions): CompletedPart[] {
   const root = XmlFields.root(
@@ -196,10 +200,11 @@ export function decodeCompleteMultipartUploadRequest(xml: string, options?: XmlD
   );
   const parts = root.children('Part');
   if (parts.length === 0) root.fail(`${root.path} lists no <Part>`);
-  if (parts.length > MAX_PARTS) root.fail(`${root.path} lists ${parts.length} parts; at most ${MAX_PARTS} are allowed`);
   return parts.map((part) => {
+    const number = part.text('PartNumber').trim();
+    if (!/^-?\d{1,16}$/.test(number)) part.fail(`${part.path}<PartNumber> is ${JSON.stringify(number.slice(0, 32))}, not an integer`);
     const etag = normalizeEtag(part.nonEmptyText('ETag'));
     if (etag === '') part.fail(`${part.path}<ETag> is empty`);
-    return { partNumber: part.integer('PartNumber', 1, MAX_PARTS), etag: `"${etag}"` };
+    return { partNumber: Number(number), etag: `"${etag}"` };
   });
 }

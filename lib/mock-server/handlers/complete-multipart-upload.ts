@@ -6,10 +6,9 @@ import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { OssXmlError } from '../../errors.js';
 import { crc64OfParts } from '../../hash/crc64.js';
-import { md5OfBytes, normalizeEtag } from '../../hash/md5.js';
+import { md5OfBytes } from '../../hash/md5.js';
 import { encodeKeyPath } from '../../signer/uri-encode.js';
-import { XmlFields } from '../../xml/fields.js';
-import { parseXml } from '../../xml/parser.js';
+import { decodeCompleteMultipartUploadRequest } from '../../xml/decode.js';
 import type { CompletedPart } from '../../api/types.js';
 import { answerStoredUpload, parseCallback } from '../callback.js';
 import type { RequestContext } from '../context.js';
@@ -86,37 +85,11 @@ async function readRequestedParts(ctx: RequestContext): Promise<CompletedPart[] 
   if (body === undefined) throw malformedXml(`the request body is larger than ${MAX_REQUEST_XML_BYTES} bytes`);
   if (expectedMd5 !== undefined) checkMd5(ctx.headers, expectedMd5, (await md5OfBytes(body)).hex);
   try {
-    return decodePartList(body.toString('utf8'));
+    return decodeCompleteMultipartUploadRequest(body.toString('utf8'), { maxBytes: MAX_REQUEST_XML_BYTES });
   } catch (error) {
     if (error instanceof OssXmlError) throw malformedXml(error.message.split('. The server sent')[0]!);
     throw error;
   }
-}
-
-/**
- * The <CompleteMultipartUpload> part list. Not the client's codec (decodeCompleteMultipartUploadRequest),
- * which refuses PartNumbers outside 1..10000 and lists over 10000 parts as malformed: here a
- * well-formed document whose PartNumbers are decimal integers (up to 16 digits, optionally
- * negative) is a part list, whatever their values, so the checks of §4.4 answer as OSS would:
- * a number outside 1..10000 names a part that can never have been uploaded, which is 400
- * InvalidPart (check 4, with its PartNumber), after InvalidPartOrder (check 3) for a list out
- * of order; it is not MalformedXML (check 2) nor UploadPart's InvalidArgument (no part is being
- * uploaded here). More than 10000 strictly ascending numbers must include one outside 1..10000,
- * so no separate count limit is needed; the 1 MiB body cap bounds the work. Only a PartNumber
- * that is not an integer at all (or a Part without its ETag) leaves the list unreadable:
- * MalformedXML.
- */
-function decodePartList(xml: string): CompletedPart[] {
-  const root = XmlFields.root(parseXml(xml, { maxBytes: MAX_REQUEST_XML_BYTES }), 'CompleteMultipartUpload');
-  const parts = root.children('Part');
-  if (parts.length === 0) root.fail(`${root.path} lists no <Part>`);
-  return parts.map((part) => {
-    const number = part.text('PartNumber').trim();
-    if (!/^-?\d{1,16}$/.test(number)) part.fail(`${part.path}<PartNumber> is ${JSON.stringify(number.slice(0, 32))}, not an integer`);
-    const etag = normalizeEtag(part.nonEmptyText('ETag'));
-    if (etag === '') part.fail(`${part.path}<ETag> is empty`);
-    return { partNumber: Number(number), etag: `"${etag}"` };
-  });
 }
 
 function checkRequestedParts(upload: UploadRecord, requested: CompletedPart[]): PartRecord[] {
