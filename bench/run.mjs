@@ -23,6 +23,7 @@ const CREDENTIALS_ENV = { OSS_ACCESS_KEY_ID: 'bench-access-key-id', OSS_ACCESS_K
 /** Every contender; `incumbent` ones are ali-oss (`incumbentDefaults` with its defaults), `ceiling` is raw undici. */
 const CONTENDERS = [
   { name: 'oss-resumable (defaults)', script: 'oss-resumable.mjs', args: [] },
+  { name: 'oss-resumable (+ local CRC-64)', script: 'oss-resumable.mjs', args: ['--local-crc64'] },
   { name: 'raw undici PUT (ceiling)', script: 'raw-undici.mjs', args: [], ceiling: true },
   { name: 'ali-oss (defaults)', script: 'ali-oss.mjs', args: [], incumbent: true, incumbentDefaults: true },
   { name: 'ali-oss (8 MiB × 4)', script: 'ali-oss.mjs', args: ['--part-size', String(8 * MiB), '--parallel', '4'], incumbent: true },
@@ -164,8 +165,11 @@ async function startServer(args) {
 }
 
 function summarize(samples) {
+  const rates = samples.map((s) => s.bytes / MiB / s.seconds);
   return {
-    mibPerSecond: median(samples.map((s) => s.bytes / MiB / s.seconds)),
+    mibPerSecond: median(rates),
+    slowest: Math.min(...rates),
+    fastest: Math.max(...rates),
     cpuSecondsPerGiB: median(samples.map((s) => s.cpuSeconds / (s.bytes / GiB))),
     peakRssMiB: median(samples.map((s) => s.maxRssBytes / MiB)),
   };
@@ -175,12 +179,13 @@ function markdownTable(results, linkRate) {
   const incumbentBest = Math.max(...results.filter((r) => r.contender.incumbent).map((r) => r.mibPerSecond));
   const incumbentDefaults = results.find((r) => r.contender.incumbentDefaults).mibPerSecond;
   const ceiling = results.find((r) => r.contender.ceiling).mibPerSecond;
-  const header = ['contender', 'MiB/s', 'CPU s/GiB', 'peak RSS MiB', '× ali-oss defaults', '× ali-oss best', '× ceiling'];
+  const header = ['contender', 'MiB/s', 'runs MiB/s', 'CPU s/GiB', 'peak RSS MiB', '× ali-oss defaults', '× ali-oss best', '× ceiling'];
   if (linkRate) header.push('× link');
   const rows = results.map((r) => {
     const row = [
       r.contender.name,
       r.mibPerSecond.toFixed(1),
+      `${r.slowest.toFixed(0)}–${r.fastest.toFixed(0)}`,
       r.cpuSecondsPerGiB.toFixed(2),
       r.peakRssMiB.toFixed(0),
       (r.mibPerSecond / incumbentDefaults).toFixed(2),

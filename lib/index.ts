@@ -25,6 +25,7 @@ export {
   MIN_PART_SIZE,
   MAX_PART_SIZE,
   MAX_PARTS,
+  MAX_BUFFERED_PART_SIZE,
   DEFAULT_PARALLEL,
   choosePartSize,
   planParts,

@@ -1,11 +1,13 @@
-// MD5 of file ranges (streamed through hash-wasm) against node:crypto on a seeded file that spans
-// several read chunks; cancellation, a file that is shorter than the range, and the ETag helpers.
+// MD5 of file ranges (streamed through hash-wasm) and of buffers against node:crypto on a seeded
+// file that spans several read chunks; the shared range reader; cancellation, a file that is
+// shorter than the range, and the ETag helpers.
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMd5, md5Base64ToEtag, md5OfBytes, md5OfFileRange, normalizeEtag } from '../lib/hash/md5.js';
+import { createMd5, crc64OfBytes, digestBytes, md5Base64ToEtag, md5OfBytes, md5OfFileRange, normalizeEtag } from '../lib/hash/md5.js';
+import { openForReading, readFileRange } from '../lib/hash/read-range.js';
 import { crc64Hex, crcHexToDecimal } from '../lib/hash/crc64.js';
 import { OssCancelledError, OssInvalidArgumentError } from '../lib/errors.js';
 
@@ -104,6 +106,44 @@ t.test('bad arguments and missing files', async (t) => {
   await t.rejects(md5OfFileRange(file, 10, 5), OssInvalidArgumentError, 'start after end');
   await t.rejects(md5OfFileRange(file, -1, 5), OssInvalidArgumentError, 'negative start');
   await t.rejects(md5OfFileRange(file, 0, 1.5), OssInvalidArgumentError, 'fractional end');
+});
+
+t.test('readFileRange fills a caller buffer from a path or an open file', async (t) => {
+  const buffer = Buffer.alloc(2 * MiB);
+  const view = await readFileRange(file, MiB - 7, 2 * MiB + 9, buffer);
+  t.equal(view.buffer, buffer.buffer, 'a view of the caller buffer, not a copy');
+  t.ok(view.equals(content.subarray(MiB - 7, 2 * MiB + 9)));
+  const opened = await openForReading(file);
+  try {
+    t.ok((await readFileRange(opened, 3, 1003, buffer)).equals(content.subarray(3, 1003)), 'an open file stays open for more reads');
+    t.ok((await readFileRange(opened, 0, 0, buffer)).equals(Buffer.alloc(0)), 'an empty range');
+  } finally {
+    await opened.handle.close();
+  }
+  await t.rejects(readFileRange(file, content.length - 10, content.length + 10, buffer), {
+    constructor: OssInvalidArgumentError,
+    message: new RegExp(`ends at byte ${content.length} .*changed`),
+  });
+  const tooSmall = await readFileRange(file, 0, 100, Buffer.alloc(99)).catch((e: unknown) => e);
+  t.type(tooSmall, OssInvalidArgumentError, 'a buffer too small');
+  t.equal((tooSmall as OssInvalidArgumentError).argument, 'buffer');
+  await t.rejects(readFileRange(join(dir, 'missing.bin'), 0, 1, buffer), { constructor: OssInvalidArgumentError, message: /ENOENT/ });
+  const aborted = new AbortController();
+  aborted.abort();
+  await t.rejects(readFileRange(file, 0, 10, buffer, aborted.signal), OssCancelledError);
+});
+
+t.test('digestBytes: MD5 and, when asked, CRC-64 of a buffer', async (t) => {
+  for (const bytes of [new Uint8Array(0), content.subarray(5, 100_005), content]) {
+    const plain = await digestBytes(bytes);
+    t.same(plain, reference(bytes), 'MD5 only');
+    const withCrc = await digestBytes(bytes, { crc64: true });
+    const crc = crcHexToDecimal(await crc64Hex(bytes));
+    t.same(withCrc, { ...reference(bytes), crc64: crc });
+    t.equal(await crc64OfBytes(bytes), crc);
+  }
+  const digests = await Promise.all([0, 1, 2, 3].map((i) => digestBytes(content.subarray(i * 1000, i * 1000 + 70_000), { crc64: true })));
+  digests.forEach((d, i) => t.equal(d.hex, reference(content.subarray(i * 1000, i * 1000 + 70_000)).hex, `concurrent #${i}`));
 });
 
 t.test('md5OfBytes and createMd5', async (t) => {

@@ -159,6 +159,24 @@ t.test('the writer coalesces updates and always ends with the latest state', asy
   t.ok(loaded.state === 'found' && loaded.ok && loaded.checkpoint.uploadId === 'UPLOAD-50');
 });
 
+t.test('writes at most one per interval; flush() writes what is pending at once', async (t) => {
+  const path = join(dir, 'interval.checkpoint.json');
+  const writer = new CheckpointWriter(path, 60_000);
+  const uploadIdOnDisk = async () => {
+    const loaded = await readCheckpoint(path);
+    return loaded.state === 'found' && loaded.ok ? loaded.checkpoint.uploadId : undefined;
+  };
+  writer.schedule(() => sealCheckpoint(content({ uploadId: 'FIRST' })));
+  writer.schedule(() => sealCheckpoint(content({ uploadId: 'SECOND' })));
+  // The first update is written at once; the second waits out the interval (a minute here).
+  for (let i = 0; i < 100 && (await uploadIdOnDisk()) !== 'FIRST'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  t.equal(await uploadIdOnDisk(), 'FIRST');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(await uploadIdOnDisk(), 'FIRST', 'the second update is held back');
+  await writer.flush();
+  t.equal(await uploadIdOnDisk(), 'SECOND', 'flush() does not wait for the interval');
+});
+
 t.test('a failed write is reported once and makes flush reject', async (t) => {
   const writer = new CheckpointWriter(join(dir, 'no-such-dir', 'x.checkpoint.json'));
   const failures: unknown[] = [];

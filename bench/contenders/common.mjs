@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { stat } from 'node:fs/promises';
 
-/** --endpoint URL --bucket B --key K --file PATH [--part-size N] [--parallel N] [--label NAME]; credentials from the env. */
+/** --endpoint URL --bucket B --key K --file PATH [--part-size N] [--parallel N] [--local-crc64]; credentials from the env. */
 export async function contenderArgs() {
   const { values } = parseArgs({
     options: {
@@ -13,6 +13,7 @@ export async function contenderArgs() {
       file: { type: 'string' },
       'part-size': { type: 'string' },
       parallel: { type: 'string' },
+      'local-crc64': { type: 'boolean' },
     },
     strict: true,
   });
@@ -30,6 +31,7 @@ export async function contenderArgs() {
     size: (await stat(values.file)).size,
     partSize: values['part-size'] ? Number(values['part-size']) : undefined,
     parallel: values.parallel ? Number(values.parallel) : undefined,
+    localCrc64: values['local-crc64'] === true,
     credentials: { accessKeyId, accessKeySecret },
   };
 }

@@ -63,6 +63,8 @@ Options:
                           (default: bucket=\${bucket}&object=\${object}&etag=\${etag}&size=\${size})
   --callback-var x:NAME=VALUE   custom callback variable; repeatable
   --force-multipart       use multipart even for a file small enough for one PUT
+  --local-crc64           also compute each part's CRC-64 here and check it against OSS's
+                          (every part is always checked by Content-MD5, the object by CRC-64)
   --abort-on-cancel       on Ctrl-C, abort the upload and delete the checkpoint instead of keeping them
   --json                  print one JSON object on stdout: bucket, key, etag, size, crc64, uploadId,
                           partsReused, bytesSent, seconds (progress still goes to stderr)

@@ -1,7 +1,7 @@
 // CRC-64/XZ ("crc64ecma" in OSS): hashing through hash-wasm, and combining per-part CRCs into the
 // whole-object CRC (protocol §6.3) without re-reading any data. Values travel as unsigned decimal
 // strings on the wire and as bigint here; never as Number (they exceed 2^53).
-import { crc64, createCRC64 } from 'hash-wasm';
+import { crc64, createCRC64 } from './wasm-builds.js';
 import { OssInvalidArgumentError } from '../errors.js';
 
 const MAX_CRC = (1n << 64n) - 1n;

@@ -1,9 +1,13 @@
-// MD5 (Content-MD5 / part ETags) through hash-wasm, streamed so a part is never held in memory whole.
-import { open } from 'node:fs/promises';
-import { createCRC64, createMD5, md5, type IHasher } from 'hash-wasm';
-import { OssCancelledError, OssInvalidArgumentError } from '../errors.js';
+// MD5 (Content-MD5 / part ETags) and CRC-64: of bytes in memory (a buffered part), or of a file
+// range streamed through one small buffer (a part too large to hold). hash-wasm does the
+// streaming and the CRC; a whole buffer's MD5 goes to node:crypto when it offers MD5.
+import { createHash } from 'node:crypto';
+import type { IHasher } from 'hash-wasm';
+import { createCRC64, createMD5, md5 } from './wasm-builds.js';
+import { OssInvalidArgumentError } from '../errors.js';
 import { crcHexToDecimal } from './crc64.js';
 import { HasherPool } from './hasher-pool.js';
+import { checkRange, openForReading, readFileRange, throwIfAborted } from './read-range.js';
 
 /** Read size: large enough that syscalls and wasm calls are amortised, small enough to stay in cache. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -18,29 +22,89 @@ export interface Md5Digest {
   hex: string;
 }
 
-export interface FileRangeDigest extends Md5Digest {
-  /** Unsigned decimal CRC-64 of the range; only when asked for with `{ crc64: true }`. */
+export interface ContentDigest extends Md5Digest {
+  /** Unsigned decimal CRC-64 of the content; only when asked for with `{ crc64: true }`. */
   crc64?: string;
 }
+
+/** The digest of a file range (same shape as ContentDigest). */
+export type FileRangeDigest = ContentDigest;
 
 function digestOf(bytes: Uint8Array): Md5Digest {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { base64: buffer.toString('base64'), hex: buffer.toString('hex').toUpperCase() };
 }
 
-function throwIfAborted(signal: AbortSignal | undefined, path: string): void {
-  if (signal?.aborted) throw new OssCancelledError(`Hashing ${path} was cancelled`, { cause: signal.reason });
+/** MD5 and, when asked, CRC-64 computed chunk by chunk with pooled hash-wasm instances. */
+class ContentHasher {
+  readonly #md5: IHasher;
+  readonly #crc: IHasher | undefined;
+
+  private constructor(md5Hasher: IHasher, crcHasher: IHasher | undefined) {
+    this.#md5 = md5Hasher;
+    this.#crc = crcHasher;
+  }
+
+  static async acquire(crc64: boolean): Promise<ContentHasher> {
+    const md5Hasher = await md5Pool.acquire();
+    return new ContentHasher(md5Hasher, crc64 ? await crc64Pool.acquire() : undefined);
+  }
+
+  update(chunk: Uint8Array): void {
+    this.#md5.update(chunk);
+    this.#crc?.update(chunk);
+  }
+
+  digest(): ContentDigest {
+    const digest: ContentDigest = digestOf(this.#md5.digest('binary'));
+    if (this.#crc) digest.crc64 = crcHexToDecimal(this.#crc.digest('hex'));
+    return digest;
+  }
+
+  release(): void {
+    md5Pool.release(this.#md5);
+    if (this.#crc) crc64Pool.release(this.#crc);
+  }
 }
 
-function fileError(error: unknown, path: string): Error {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (!code) return error as Error;
-  return new OssInvalidArgumentError('file', `${path} could not be read (${code}); check that it exists and is readable`);
+/**
+ * OpenSSL's MD5 hashes a buffer in place, about 10% faster than hash-wasm, which also copies it
+ * into wasm memory 16 KiB at a time (measured here: 1.33 against 1.48 CPU s/GiB). It is absent
+ * when OpenSSL runs in FIPS mode; hash-wasm is the fallback then.
+ */
+const nodeMd5 = ((): boolean => {
+  try {
+    createHash('md5');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** MD5 (and optionally CRC-64) of bytes already in memory, in one pass each. */
+export async function digestBytes(bytes: Uint8Array, options?: { crc64?: boolean }): Promise<ContentDigest> {
+  if (nodeMd5) {
+    const digest: ContentDigest = digestOf(createHash('md5').update(bytes).digest());
+    if (options?.crc64) digest.crc64 = await crc64OfBytes(bytes);
+    return digest;
+  }
+  const hasher = await ContentHasher.acquire(options?.crc64 === true);
+  try {
+    hasher.update(bytes);
+    return hasher.digest();
+  } finally {
+    hasher.release();
+  }
 }
 
-function checkRange(start: number, end: number): void {
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new OssInvalidArgumentError('range', `${start}..${end} is not a byte range; need integers with 0 <= start <= end`);
+/** Unsigned decimal CRC-64 of bytes in memory, with a pooled hasher. */
+export async function crc64OfBytes(bytes: Uint8Array): Promise<string> {
+  const hasher = await crc64Pool.acquire();
+  try {
+    hasher.update(bytes);
+    return crcHexToDecimal(hasher.digest('hex'));
+  } finally {
+    crc64Pool.release(hasher);
   }
 }
 
@@ -57,39 +121,18 @@ export async function md5OfFileRange(
 ): Promise<FileRangeDigest> {
   checkRange(start, end);
   throwIfAborted(signal, path);
-  const handle = await open(path, 'r').catch((error: unknown) => {
-    throw fileError(error, path);
-  });
-  let md5Hasher: IHasher | undefined;
-  let crcHasher: IHasher | undefined;
+  const file = await openForReading(path);
+  let hasher: ContentHasher | undefined;
   try {
-    md5Hasher = await md5Pool.acquire();
-    if (options?.crc64) crcHasher = await crc64Pool.acquire();
+    hasher = await ContentHasher.acquire(options?.crc64 === true);
     const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK_BYTES, end - start)));
-    for (let position = start; position < end; ) {
-      throwIfAborted(signal, path);
-      const wanted = Math.min(buffer.length, end - position);
-      const { bytesRead } = await handle.read(buffer, 0, wanted, position).catch((error: unknown) => {
-        throw fileError(error, path);
-      });
-      if (bytesRead === 0) {
-        throw new OssInvalidArgumentError(
-          'file',
-          `${path} ends at byte ${position} but bytes ${start}..${end} were expected; the file changed (was truncated) since the upload was planned. Restore the file or start the upload again`,
-        );
-      }
-      const chunk = buffer.subarray(0, bytesRead);
-      md5Hasher.update(chunk);
-      crcHasher?.update(chunk);
-      position += bytesRead;
+    for (let position = start; position < end; position += buffer.length) {
+      hasher.update(await readFileRange(file, position, Math.min(end, position + buffer.length), buffer, signal));
     }
-    const digest: FileRangeDigest = digestOf(md5Hasher.digest('binary'));
-    if (crcHasher) digest.crc64 = crcHexToDecimal(crcHasher.digest('hex'));
-    return digest;
+    return hasher.digest();
   } finally {
-    if (md5Hasher) md5Pool.release(md5Hasher);
-    if (crcHasher) crc64Pool.release(crcHasher);
-    await handle.close();
+    hasher?.release();
+    await file.handle.close();
   }
 }
 

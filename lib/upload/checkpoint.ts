@@ -145,16 +145,31 @@ export async function removeLeftoverTempFiles(path: string): Promise<void> {
 }
 
 /**
+ * Least time between the starts of two checkpoint writes. Each write is two fsyncs and the whole
+ * part list, so writing after every part cost ~10% of the client's CPU at 8 MiB parts (and grows
+ * with the part count). A crash loses at most this much of the record; the parts it missed are
+ * still on the server and the next run keeps them after checking their ETags, without re-sending.
+ */
+export const CHECKPOINT_WRITE_INTERVAL_MS = 250;
+
+/**
  * Keeps the checkpoint on disk up to date without making the upload wait: at most one write at a
- * time, and updates that arrive meanwhile collapse into one write of the latest state.
+ * time, at most one per interval, and updates that arrive meanwhile collapse into one write of
+ * the latest state. flush() writes what is pending at once.
  */
 export class CheckpointWriter {
   #running: Promise<void> | undefined;
   #pending: (() => Checkpoint) | undefined;
   #error: unknown;
   #onFailure: ((error: unknown) => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #lastStart = Number.NEGATIVE_INFINITY;
+  #flushing = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly intervalMs = CHECKPOINT_WRITE_INTERVAL_MS,
+  ) {}
 
   /** Called once if a write fails (later updates are then dropped; flush() rejects). */
   onFailure(listener: (error: unknown) => void): void {
@@ -165,29 +180,49 @@ export class CheckpointWriter {
   schedule(snapshot: () => Checkpoint): void {
     if (this.#error !== undefined) return;
     this.#pending = snapshot;
-    this.#running ??= this.#drain();
+    this.#startNext();
   }
 
   /** Resolves once everything scheduled so far is on disk; rejects if a write failed. */
   async flush(): Promise<void> {
-    while (this.#running) await this.#running;
+    this.#flushing++;
+    try {
+      this.#startNext();
+      while (this.#running) await this.#running;
+    } finally {
+      this.#flushing--;
+    }
     if (this.#error !== undefined) throw this.#error;
   }
 
-  async #drain(): Promise<void> {
+  #startNext(): void {
+    if (this.#running || this.#pending === undefined || this.#error !== undefined) return;
+    const wait = this.#flushing > 0 ? 0 : this.#lastStart + this.intervalMs - performance.now();
+    if (wait > 0) {
+      // unref: a pending update never keeps the process alive; the engine flushes before it ends.
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.#startNext();
+      }, wait).unref();
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#running = this.#writePending();
+  }
+
+  async #writePending(): Promise<void> {
+    const snapshot = this.#pending!;
+    this.#pending = undefined;
+    this.#lastStart = performance.now();
     try {
-      while (this.#pending && this.#error === undefined) {
-        const snapshot = this.#pending;
-        this.#pending = undefined;
-        try {
-          await writeCheckpointAtomically(this.path, snapshot());
-        } catch (error) {
-          this.#error = error;
-          this.#onFailure?.(error);
-        }
-      }
+      await writeCheckpointAtomically(this.path, snapshot());
+    } catch (error) {
+      this.#error = error;
+      this.#onFailure?.(error);
     } finally {
       this.#running = undefined;
+      this.#startNext();
     }
   }
 }

@@ -5,4 +5,5 @@ export type { ResumableUploadOptions, ResumableUploadResult } from './types.js';
 export { OssUploadLockedError } from './lock.js';
 export { DEFAULT_PART_SIZE, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, choosePartSize, planParts, type PartPlan, type PlannedPart } from './plan.js';
 export { DEFAULT_PARALLEL } from './validate.js';
+export { MAX_BUFFERED_PART_SIZE } from './part-buffers.js';
 export { checkpointPaths, type CheckpointPaths, type CheckpointTarget } from './checkpoint-name.js';

@@ -1,9 +1,11 @@
-// One part: hash its file range (MD5 and CRC-64 in one streaming pass), then send the same
-// range from the file with that Content-MD5. Nothing of the part is held in memory.
+// One part: read it once into the worker's reusable buffer, hash it from memory (MD5, and CRC-64
+// when asked) and send that buffer; or, for a part too large to buffer, hash its file range by
+// streaming it and then stream the range again for the send.
 import { OssChecksumError } from '../errors.js';
-import { md5OfFileRange } from '../hash/md5.js';
+import { crc64OfBytes, digestBytes, md5OfFileRange } from '../hash/md5.js';
+import { readFileRange, type OpenedFile } from '../hash/read-range.js';
 import type { OssClient } from '../client.js';
-import type { PartInfo } from '../api/types.js';
+import type { BodySource, PartInfo } from '../api/types.js';
 import type { CheckpointPart } from './checkpoint.js';
 import type { PlannedPart } from './plan.js';
 import type { ProgressTracker } from './progress.js';
@@ -18,11 +20,14 @@ export interface PartTarget {
   progress: ProgressTracker;
 }
 
-export interface PartDigest {
+/** A part ready to send: its body and its digests. */
+export interface PreparedPart {
+  /** The bytes in the worker's buffer, or the file range when the part is not buffered. */
+  body: Uint8Array | { file: string; start: number; end: number };
   /** Base64 MD5. */
   md5: string;
-  /** Unsigned decimal CRC-64/ECMA. */
-  crc64: string;
+  /** Unsigned decimal CRC-64/ECMA, when computed locally. */
+  crc64: string | undefined;
 }
 
 export interface PartOutcome {
@@ -32,60 +37,42 @@ export interface PartOutcome {
 }
 
 /**
- * Part digests, with hashing started ahead: while one part is sent, the next is hashed, so the
- * link does not wait for the CPU. Hashing streams the range, so a digest ahead costs no memory.
+ * Reads and hashes `part`: into `buffer` when given (which must hold the part), else by streaming
+ * its file range. `localCrc64` adds the CRC-64 to the same pass.
  */
-export class PartHasher {
-  readonly #started = new Map<number, Promise<PartDigest>>();
-
-  constructor(
-    private readonly filePath: string,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  /** The part's digest: the one started by `prefetch`, or a new one. */
-  take(part: PlannedPart): Promise<PartDigest> {
-    const digest = this.#start(part);
-    this.#started.delete(part.partNumber);
-    return digest;
+export async function preparePart(
+  file: string | OpenedFile,
+  part: PlannedPart,
+  buffer: Buffer | undefined,
+  localCrc64: boolean,
+  signal: AbortSignal,
+): Promise<PreparedPart> {
+  if (buffer) {
+    const bytes = await readFileRange(file, part.start, part.end, buffer, signal);
+    const digest = await digestBytes(bytes, { crc64: localCrc64 });
+    return { body: bytes, md5: digest.base64, crc64: digest.crc64 };
   }
-
-  /** Starts hashing `part` in the background, unless already started. */
-  prefetch(part: PlannedPart | undefined): void {
-    if (part) this.#start(part);
-  }
-
-  #start(part: PlannedPart): Promise<PartDigest> {
-    let digest = this.#started.get(part.partNumber);
-    if (!digest) {
-      digest = hashPart(this.filePath, part, this.signal);
-      digest.catch(() => {}); // a prefetched part may never be taken (the upload stopped): not unhandled
-      this.#started.set(part.partNumber, digest);
-    }
-    return digest;
-  }
-}
-
-async function hashPart(filePath: string, part: PlannedPart, signal: AbortSignal): Promise<PartDigest> {
-  const digest = await md5OfFileRange(filePath, part.start, part.end, signal, { crc64: true });
-  return { md5: digest.base64, crc64: digest.crc64 as string }; // asked for with { crc64: true }
+  const filePath = typeof file === 'string' ? file : file.path;
+  const digest = await md5OfFileRange(filePath, part.start, part.end, signal, { crc64: localCrc64 });
+  return { body: { file: filePath, start: part.start, end: part.end }, md5: digest.base64, crc64: digest.crc64 };
 }
 
 /**
- * Uploads `part` with its digest, unless `onServer` (a part the server has but no checkpoint
+ * Uploads the prepared part, unless `onServer` (a part the server has but no checkpoint
  * recorded) turns out to hold exactly these bytes. The returned ETag must be the MD5 sent
- * (checked by uploadPart) and the returned CRC-64 the one computed here.
+ * (checked by uploadPart); a CRC-64 computed here must equal the one the server reports.
  */
-export async function uploadHashedPart(
+export async function uploadPreparedPart(
   target: PartTarget,
   part: PlannedPart,
-  digest: PartDigest,
+  prepared: PreparedPart,
   onServer: PartInfo | undefined,
   signal: AbortSignal,
 ): Promise<PartOutcome> {
-  const local = { size: part.size, md5: digest.md5, crc64: digest.crc64 };
+  const local = { size: part.size, md5: prepared.md5, crc64: prepared.crc64 };
   if (onServer && serverHasRecordedPart(onServer, local)) {
-    return { record: { partNumber: part.partNumber, ...local, etag: onServer.etag }, reused: true };
+    const crc64 = prepared.crc64 ?? onServer.crc64 ?? (await crc64Of(prepared.body, signal));
+    return { record: { partNumber: part.partNumber, ...local, crc64, etag: onServer.etag }, reused: true };
   }
   const { progress } = target;
   const result = await target.client.uploadPart({
@@ -93,14 +80,22 @@ export async function uploadHashedPart(
     key: target.key,
     uploadId: target.uploadId,
     partNumber: part.partNumber,
-    body: { file: target.filePath, start: part.start, end: part.end },
-    contentMd5: digest.md5,
+    body: prepared.body,
+    contentMd5: prepared.md5,
     signal,
     onBodyProgress: (bytes) => progress.sent(part.partNumber, part.size, bytes),
     onRetry: () => progress.reset(part.partNumber),
   });
-  if (result.crc64 !== undefined && result.crc64 !== digest.crc64) {
-    throw new OssChecksumError(`part ${part.partNumber} CRC-64`, digest.crc64, result.crc64);
+  if (prepared.crc64 !== undefined && result.crc64 !== undefined && result.crc64 !== prepared.crc64) {
+    throw new OssChecksumError(`part ${part.partNumber} CRC-64`, prepared.crc64, result.crc64);
   }
-  return { record: { partNumber: part.partNumber, ...local, etag: result.etag }, reused: false };
+  // Without a local CRC the server's is recorded: the MD5 (ETag) check already proved the part intact.
+  const crc64 = prepared.crc64 ?? result.crc64 ?? (await crc64Of(prepared.body, signal));
+  return { record: { partNumber: part.partNumber, ...local, crc64, etag: result.etag }, reused: false };
+}
+
+/** A part's CRC-64 after all: only for servers that report none (OSS always does). */
+export async function crc64Of(body: PreparedPart['body'] & BodySource, signal: AbortSignal): Promise<string> {
+  if (body instanceof Uint8Array) return crc64OfBytes(body);
+  return (await md5OfFileRange(body.file, body.start, body.end, signal, { crc64: true })).crc64 as string; // asked for
 }

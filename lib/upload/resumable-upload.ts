@@ -2,8 +2,8 @@
 // verify the object CRC-64, and clean up after a failure, a cancel or a pause.
 import { setMaxListeners } from 'node:events';
 import { OssCancelledError, OssChecksumError, OssInvalidArgumentError, OssServiceError } from '../errors.js';
-import { md5OfFileRange } from '../hash/md5.js';
 import { crc64OfParts } from '../hash/crc64.js';
+import { openForReading, type OpenedFile } from '../hash/read-range.js';
 import { isRetryable } from '../transport/retry.js';
 import type { OssClient } from '../client.js';
 import type { PartInfo } from '../api/types.js';
@@ -21,7 +21,8 @@ import {
 import { checkpointPaths, type CheckpointPaths } from './checkpoint-name.js';
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { PartHasher, uploadHashedPart } from './part-uploader.js';
+import { PartBufferPool } from './part-buffers.js';
+import { crc64Of, preparePart, uploadPreparedPart } from './part-uploader.js';
 import { choosePartSize, fitsSinglePut, planParts, type PartPlan, type PlannedPart } from './plan.js';
 import { ProgressTracker } from './progress.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from './resume.js';
@@ -61,6 +62,10 @@ class UploadRun implements StoppableRun {
   #binding!: CheckpointBinding;
   /** The multipart upload this run is driving, once known. */
   #session: Session | undefined;
+  /** One reusable buffer per part in flight; undefined when parts are too large to buffer. */
+  #partBuffers: PartBufferPool | undefined;
+  /** The file, open for the buffered reads of the whole upload. */
+  #openFile: OpenedFile | undefined;
 
   constructor(client: OssClient, options: ResumableUploadOptions) {
     this.#client = client;
@@ -106,6 +111,9 @@ class UploadRun implements StoppableRun {
     } catch (error) {
       throw await this.#afterFailure(error);
     } finally {
+      this.#partBuffers = undefined; // the handle may outlive the upload; its buffers should not
+      await this.#openFile?.handle.close().catch(() => {});
+      this.#openFile = undefined;
       await lock?.release();
     }
   }
@@ -114,6 +122,8 @@ class UploadRun implements StoppableRun {
     const v = this.#v;
     const partSize = choosePartSize(v.file.size, v.partSize);
     const plan = planParts(v.file.size, partSize);
+    this.#partBuffers = PartBufferPool.forParts(plan.parts[0].size);
+    if (this.#partBuffers) this.#openFile = await openForReading(v.filePath);
     this.#binding = {
       endpoint: this.#client.endpoint,
       bucket: v.bucket,
@@ -151,13 +161,14 @@ class UploadRun implements StoppableRun {
     const v = this.#v;
     const size = v.file.size;
     const progress = this.#progress(0);
-    const digest = await md5OfFileRange(v.filePath, 0, size, this.#signal, { crc64: true });
+    const buffer = this.#partBuffers?.acquire();
+    const prepared = await preparePart(this.#openFile ?? v.filePath, { partNumber: 1, start: 0, end: size, size }, buffer, v.localCrc64, this.#signal);
     await this.#checkFileUnchanged();
     const result = await this.#client.putObject({
       bucket: v.bucket,
       key: v.key,
-      body: { file: v.filePath, start: 0, end: size },
-      contentMd5: digest.base64,
+      body: prepared.body,
+      contentMd5: prepared.md5,
       headers: this.#options.headers,
       meta: this.#options.meta,
       callback: v.callback,
@@ -165,7 +176,8 @@ class UploadRun implements StoppableRun {
       onBodyProgress: (bytes) => progress.sent(1, size, bytes),
       onRetry: () => progress.reset(1),
     });
-    const crc64 = digest.crc64 as string; // asked for with { crc64: true }
+    // Without a local CRC there is nothing to compare the server's with: the ETag (MD5) check covers the object.
+    const crc64 = prepared.crc64 ?? result.crc64 ?? (await crc64Of(prepared.body, this.#signal));
     await this.#verifyObjectCrc(crc64, result.crc64);
     progress.finish();
     return {
@@ -290,22 +302,29 @@ class UploadRun implements StoppableRun {
     session.writer?.onFailure((error) => fail(error, true));
     const queue = [...session.pending];
     const target = { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress };
-    const hasher = new PartHasher(v.filePath, signal);
+    const buffers = this.#partBuffers;
     const work = async (): Promise<void> => {
-      for (let part = queue.shift(); part && failure === undefined && !signal.aborted; part = queue.shift()) {
-        try {
-          const digest = await hasher.take(part);
-          hasher.prefetch(queue[0]);
-          const outcome = await uploadHashedPart(target, part, digest, session.unrecorded.get(part.partNumber), signal);
-          session.done.set(part.partNumber, outcome.record);
-          if (outcome.reused) session.partsReused++;
-          else session.bytesSent += part.size;
-          progress.confirm(part.partNumber, part.size);
-          session.writer?.schedule(() => this.#snapshot(session));
-        } catch (error) {
-          progress.reset(part.partNumber);
-          fail(error, !isRetryable(error));
+      // Each worker reads its parts into one buffer; with parallel >= 2 one worker's reading and
+      // hashing overlaps the others' sends, so nothing is hashed ahead.
+      const buffer = buffers?.acquire();
+      try {
+        for (let part = queue.shift(); part && failure === undefined && !signal.aborted; part = queue.shift()) {
+          try {
+            const prepared = await preparePart(this.#openFile ?? v.filePath, part, buffer, v.localCrc64, signal);
+            const outcome = await uploadPreparedPart(target, part, prepared, session.unrecorded.get(part.partNumber), signal);
+            session.done.set(part.partNumber, outcome.record);
+            if (outcome.reused) session.partsReused++;
+            else session.bytesSent += part.size;
+            progress.confirm(part.partNumber, part.size);
+            session.writer?.schedule(() => this.#snapshot(session));
+          } catch (error) {
+            progress.reset(part.partNumber);
+            fail(error, !isRetryable(error));
+          }
         }
+      } finally {
+        // Only after the part's request settled: a buffer is never refilled while a socket may still send it.
+        if (buffer) buffers!.release(buffer);
       }
     };
     await Promise.all(Array.from({ length: Math.min(v.parallel, queue.length) }, work));

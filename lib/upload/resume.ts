@@ -82,11 +82,14 @@ export function reconcileParts(plan: PartPlan, recorded: CheckpointPart[], serve
   return { kept, pending, unrecorded };
 }
 
-/** The server's part is the bytes we recorded: same size, same MD5 ETag, same CRC-64 when given. */
-export function serverHasRecordedPart(server: PartInfo, local: Pick<CheckpointPart, 'size' | 'md5' | 'crc64'>): boolean {
+/**
+ * The server's part is the bytes we have: same size, same MD5 ETag, and the same CRC-64 when both
+ * sides know one (a part hashed without `localCrc64` has no CRC of its own yet).
+ */
+export function serverHasRecordedPart(server: PartInfo, local: { size: number; md5: string; crc64: string | undefined }): boolean {
   return (
     server.size === local.size &&
     normalizeEtag(server.etag) === normalizeEtag(md5Base64ToEtag(local.md5)) &&
-    (server.crc64 === undefined || server.crc64 === local.crc64)
+    (server.crc64 === undefined || local.crc64 === undefined || server.crc64 === local.crc64)
   );
 }

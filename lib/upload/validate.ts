@@ -30,6 +30,7 @@ export interface ValidatedUpload {
   callback: UploadCallback | undefined;
   forceMultipart: boolean;
   deleteUploadOnCancel: boolean;
+  localCrc64: boolean;
 }
 
 export async function validateUploadOptions(options: ResumableUploadOptions, clientBucket: string | undefined): Promise<ValidatedUpload> {
@@ -72,5 +73,6 @@ export async function validateUploadOptions(options: ResumableUploadOptions, cli
     callback: options.callback,
     forceMultipart: options.forceMultipart === true,
     deleteUploadOnCancel: options.deleteUploadOnCancel ?? true,
+    localCrc64: options.localCrc64 === true,
   };
 }

@@ -26,6 +26,7 @@ const OPTIONS = {
   'callback-body': { type: 'string' },
   'callback-var': { type: 'string', multiple: true },
   'force-multipart': { type: 'boolean' },
+  'local-crc64': { type: 'boolean' },
   'abort-on-cancel': { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -69,6 +70,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
       meta,
       callback,
       forceMultipart: values['force-multipart'] === true,
+      localCrc64: values['local-crc64'] === true,
       deleteUploadOnCancel: values['abort-on-cancel'] === true,
       onNote: (note) => {
         bar?.clear();
