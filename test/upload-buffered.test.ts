@@ -69,11 +69,7 @@ t.test('buffered part pipeline', async (t) => {
   const fx = await uploadFixture(t);
   const { server } = fx;
   const client = fx.client();
-  const checkpointDir = join(fx.dir, 'checkpoints');
-  t.beforeEach(() => {
-    server.faults.clear();
-    server.stats.reset();
-  });
+  const { checkpointDir } = fx;
 
   t.test('the rule: parts up to 16 MiB are buffered, one reused buffer per part in flight', async (t) => {
     t.equal(MAX_BUFFERED_PART_SIZE, 16 * MiB);

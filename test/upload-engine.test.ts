@@ -11,19 +11,14 @@ import { OssCancelledError, OssChecksumError, OssInvalidArgumentError, OssServic
 import { resumableUpload, type ResumableUploadOptions } from '../lib/upload/index.js';
 import { BUCKET, CREDENTIALS, PART, uploadFixture, waitFor } from './helpers/upload-fixtures.js';
 
-// Long enough that anything waiting for a stalled request would be noticed; short enough that the
-// mock's pending stall timers do not hold up the end of the test file for long.
+// Long enough that anything waiting for a stalled request would be noticed.
 const STALL_MS = 4000;
 
 t.test('engine', async (t) => {
   const fx = await uploadFixture(t);
   const { server } = fx;
   const client = fx.client();
-  const checkpointDir = join(fx.dir, 'checkpoints');
-  t.beforeEach(() => {
-    server.faults.clear();
-    server.stats.reset();
-  });
+  const { checkpointDir } = fx;
   const crcOf = async (data: Buffer) => crcHexToDecimal(await crc64Hex(data));
   const checkpointFiles = () => (existsSync(checkpointDir) ? readdirSync(checkpointDir) : []);
 

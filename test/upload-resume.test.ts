@@ -15,11 +15,7 @@ t.test('resume', async (t) => {
   const fx = await uploadFixture(t);
   const { server } = fx;
   const client = fx.client();
-  const checkpointDir = join(fx.dir, 'checkpoints');
-  t.beforeEach(() => {
-    server.faults.clear();
-    server.stats.reset();
-  });
+  const { checkpointDir } = fx;
   const checkpointOf = (key: string, file: string) => checkpointPaths(checkpointDir, { endpoint: client.endpoint, bucket: BUCKET, key, filePath: file }).checkpoint;
   const uploadIds = () => server.listUploads(BUCKET).map((u) => u.uploadId);
 

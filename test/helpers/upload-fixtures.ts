@@ -41,12 +41,14 @@ export function seededRandom(seed: number): () => number {
 export interface UploadFixture {
   server: MockServer;
   dir: string;
+  /** `<dir>/checkpoints`, for uploads that should be resumable. */
+  checkpointDir: string;
   client(options?: Partial<OssClientOptions>): OssClient;
   /** Writes a seeded file of `size` bytes under the fixture's temp dir. */
   file(name: string, size: number, seed?: number): { path: string; data: Buffer };
 }
 
-/** A mock server and a temp dir for the whole test file, torn down at its end. */
+/** A mock server and a temp dir for the whole test, torn down at its end. */
 export async function uploadFixture(t: Test, options: MockServerOptions = {}): Promise<UploadFixture> {
   const server = await startMockServer(options);
   const dir = mkdtempSync(join(tmpdir(), 'oss-upload-test-'));
@@ -54,9 +56,15 @@ export async function uploadFixture(t: Test, options: MockServerOptions = {}): P
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  // Every subtest starts with no faults pending and fresh counters.
+  t.beforeEach(() => {
+    server.faults.clear();
+    server.stats.reset();
+  });
   return {
     server,
     dir,
+    checkpointDir: join(dir, 'checkpoints'),
     client(extra = {}) {
       const client = new OssClient({
         endpoint: server.url,
@@ -77,14 +85,7 @@ export async function uploadFixture(t: Test, options: MockServerOptions = {}): P
   };
 }
 
-/** Polls `condition` every few ms; fails after `timeoutMs` so a broken test cannot hang. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { waitFor } from './wait.js';
 
 /** Part bytes received so far, per part number (all uploads of the server together). */
 export function partBytesByNumber(server: MockServer): Map<number, number> {
