@@ -12,6 +12,7 @@ import {
 } from '../lib/hash/crc64.js';
 import { md5OfBytes } from '../lib/hash/md5.js';
 import { OssInvalidArgumentError } from '../lib/errors.js';
+import { seededBytes } from './helpers/seeded.js';
 
 interface Vector {
   type: 'single' | 'combine' | 'multipart-combine';
@@ -23,18 +24,6 @@ const { vectors } = JSON.parse(readFileSync(new URL('../fixtures/vectors/crc64.j
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const hexToBig = (hex: string) => BigInt(`0x${hex}`);
 
-/** Deterministic bytes (xorshift32), so failures reproduce. */
-function seededBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 t.test('single vectors: one-shot hex, decimal conversion and streaming agree', async (t) => {
   const singles = vectors.filter((v) => v.type === 'single');

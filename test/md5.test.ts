@@ -10,20 +10,10 @@ import { createMd5, crc64OfBytes, digestBytes, md5Base64ToEtag, md5OfBytes, md5O
 import { openForReading, readFileRange } from '../lib/hash/read-range.js';
 import { crc64Hex, crcHexToDecimal } from '../lib/hash/crc64.js';
 import { OssCancelledError, OssInvalidArgumentError } from '../lib/errors.js';
+import { seededBytes } from './helpers/seeded.js';
 
 const MiB = 1024 * 1024;
 
-function seededBytes(length: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const reference = (bytes: Uint8Array) => {
   const digest = createHash('md5').update(bytes).digest();

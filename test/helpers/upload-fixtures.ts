@@ -6,37 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OssClient, type OssClientOptions } from '../../lib/client.js';
 import { startMockServer, type MockServer, type MockServerOptions } from '../../lib/mock-server/index.js';
+import { seededBytes } from './seeded.js';
 
 export const BUCKET = 'test-bucket';
 export const CREDENTIALS = { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' };
 /** The smallest legal part, to keep tests fast with many parts. */
 export const PART = 102_400;
 
-/** xorshift32: deterministic bytes for a seed. */
-export function seededBytes(length: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-/** Deterministic numbers in [0, 1) for a seed (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededBytes, seededRandom } from './seeded.js';
 
 export interface UploadFixture {
   server: MockServer;
