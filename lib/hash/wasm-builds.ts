@@ -7,7 +7,6 @@ import type { IDataType, IHasher } from 'hash-wasm';
 const require = createRequire(import.meta.url);
 
 interface Md5Build {
-  md5(data: IDataType): Promise<string>;
   createMD5(): Promise<IHasher>;
 }
 
@@ -19,8 +18,6 @@ interface Crc64Build {
 const md5Build = require('hash-wasm/dist/md5.umd.min.js') as Md5Build;
 const crc64Build = require('hash-wasm/dist/crc64.umd.min.js') as Crc64Build;
 
-/** One-shot MD5, lower-case hex. */
-export const md5 = md5Build.md5;
 export const createMD5 = md5Build.createMD5;
 /** One-shot CRC-64 (default: the ECMA-182 polynomial OSS uses), lower-case hex. */
 export const crc64 = crc64Build.crc64;
