@@ -1,11 +1,13 @@
 // One signed OSS request over undici: a keep-alive Pool per origin, streaming bodies,
 // timeouts, cancellation, and retries with backoff for failures that are safe to repeat.
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Pool, request as undiciRequest } from './undici.js';
 import type { Readable } from 'node:stream';
 import { OssCancelledError, OssServiceError, OssXmlError } from '../errors.js';
 import { signRequest, type CredentialsCache, type SignableRequest, type SignerConfig } from '../signer/index.js';
 import type { BodySource } from '../api/types.js';
 import { bodyLength, openBody } from './body.js';
+import { connectorFor } from './connector.js';
 import { SigningClock } from './clock.js';
 import { encodeQuery, requestTarget, type Endpoint } from './endpoint.js';
 import { headerString, serviceErrorFrom, toOssError } from './errors.js';
@@ -116,7 +118,7 @@ export class HttpTransport {
     const body = request.body === undefined ? undefined : openBody(request.body, request.onBodyProgress);
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.#pool(target.origin).request({
+      response = await undiciRequest(this.#pool(target.origin), {
         path: target.path + encodeQuery(query),
         method: request.method,
         headers,
@@ -155,7 +157,7 @@ export class HttpTransport {
       if (this.#closed) throw new OssCancelledError('the client was closed');
       pool = new Pool(origin, {
         connections: this.#options.connections,
-        connect: { timeout: this.#options.timeouts.connectMs },
+        connect: connectorFor(this.#options.timeouts.connectMs),
         keepAliveTimeout: 30_000,
         headersTimeout: this.#options.timeouts.headersMs,
         bodyTimeout: this.#options.timeouts.bodyMs,

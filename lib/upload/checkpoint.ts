@@ -57,9 +57,33 @@ export function sealCheckpoint(content: CheckpointContent): Checkpoint {
     optionsDigest: content.optionsDigest,
     createdAt: content.createdAt,
     updatedAt: content.updatedAt,
-    parts: content.parts.map((p) => ({ partNumber: p.partNumber, size: p.size, md5: p.md5, crc64: p.crc64, etag: p.etag })),
+    parts: [] as CheckpointPart[],
   };
-  return { version: CHECKPOINT_VERSION, checksum: checksumOf({ version: CHECKPOINT_VERSION, ...fields }), ...fields };
+  const sealed = content.parts.map(sealPart);
+  fields.parts = sealed.map((s) => s.part);
+  // The same string as canonicalJson() of the record (what parseCheckpoint verifies), with each
+  // part's canonical JSON taken from the cache instead of rebuilt on every write.
+  const partsJson = new CanonicalText(`[${sealed.map((s) => s.canonical).join(',')}]`);
+  const checksum = sha256Hex(canonicalJson({ version: CHECKPOINT_VERSION, ...fields, parts: partsJson }));
+  return { version: CHECKPOINT_VERSION, checksum, ...fields };
+}
+
+/**
+ * Part records are written again on every checkpoint update, so each is copied field by field and
+ * turned into canonical JSON once, not once per write: the garbage of an update stays about the
+ * size of the file it writes. Records are immutable once finished, so caching by identity is safe.
+ */
+const sealedParts = new WeakMap<CheckpointPart, { part: CheckpointPart; canonical: string }>();
+
+function sealPart(record: CheckpointPart): { part: CheckpointPart; canonical: string } {
+  let sealed = sealedParts.get(record);
+  if (!sealed) {
+    const part = Object.freeze({ partNumber: record.partNumber, size: record.size, md5: record.md5, crc64: record.crc64, etag: record.etag });
+    sealed = { part, canonical: canonicalJson(part) };
+    sealedParts.set(record, sealed);
+    sealedParts.set(part, sealed);
+  }
+  return sealed;
 }
 
 export function serializeCheckpoint(checkpoint: Checkpoint): string {
@@ -232,11 +256,21 @@ const MD5_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
 const DECIMAL = /^\d{1,20}$/;
 
 function checksumOf(fields: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalJson(fields)).digest('hex');
+  return sha256Hex(canonicalJson(fields));
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A value whose canonical JSON is already known. */
+class CanonicalText {
+  constructor(readonly text: string) {}
 }
 
 /** JSON with object keys sorted at every level, so the checksum does not depend on key order. */
 export function canonicalJson(value: unknown): string {
+  if (value instanceof CanonicalText) return value.text;
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (isRecord(value)) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
