@@ -45,6 +45,7 @@ export type ParsedCheckpoint =
   | { ok: false; reason: string; uploadId: string | undefined };
 
 export function sealCheckpoint(content: CheckpointContent): Checkpoint {
+  const sealed = content.parts.map(sealPart);
   // Rebuilt field by field: fixes the order in the file and keeps stray properties out.
   const fields = {
     endpoint: content.endpoint,
@@ -57,10 +58,8 @@ export function sealCheckpoint(content: CheckpointContent): Checkpoint {
     optionsDigest: content.optionsDigest,
     createdAt: content.createdAt,
     updatedAt: content.updatedAt,
-    parts: [] as CheckpointPart[],
+    parts: sealed.map((s) => s.part),
   };
-  const sealed = content.parts.map(sealPart);
-  fields.parts = sealed.map((s) => s.part);
   // The same string as canonicalJson() of the record (what parseCheckpoint verifies), with each
   // part's canonical JSON taken from the cache instead of rebuilt on every write.
   const partsJson = new CanonicalText(`[${sealed.map((s) => s.canonical).join(',')}]`);
