@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMd5, crc64OfBytes, digestBytes, md5Base64ToEtag, md5OfBytes, md5OfFileRange, normalizeEtag } from '../lib/hash/md5.js';
+import { createMd5, crc64OfBytes, digestBytes, md5Base64ToEtag, md5OfBytes, md5OfFileRange, normalizeEtag, readAndDigest } from '../lib/hash/md5.js';
 import { openForReading, readFileRange } from '../lib/hash/read-range.js';
 import { crc64Hex, crcHexToDecimal } from '../lib/hash/crc64.js';
 import { OssCancelledError, OssInvalidArgumentError } from '../lib/errors.js';
@@ -121,6 +121,28 @@ t.test('readFileRange fills a caller buffer from a path or an open file', async 
   const aborted = new AbortController();
   aborted.abort();
   await t.rejects(readFileRange(file, 0, 10, buffer, aborted.signal), OssCancelledError);
+});
+
+t.test('readAndDigest: the range lands in the buffer and is hashed on the way', async (t) => {
+  const buffer = Buffer.alloc(content.length + 10, 0xee);
+  const opened = await openForReading(file);
+  t.teardown(() => opened.handle.close());
+  for (const [start, end, label] of [[0, 0, 'empty'], [3, 17, 'small'], [MiB - 5, 2 * MiB + 9, 'across two chunk boundaries'], [0, content.length, 'whole file']] as const) {
+    const slice = content.subarray(start, end);
+    for (const [source, how] of [[file, 'path'], [opened, 'open file']] as const) {
+      const { bytes, digest } = await readAndDigest(source, start, end, buffer, undefined, { crc64: true });
+      t.ok(bytes.equals(slice), `${label}, ${how}: the bytes are the range`);
+      t.equal(bytes.buffer, buffer.buffer, `${label}, ${how}: read into the given buffer, not a copy`);
+      t.same(digest, { ...reference(slice), crc64: crcHexToDecimal(await crc64Hex(slice)) }, `${label}, ${how}: MD5 and CRC-64`);
+    }
+  }
+  const plain = await readAndDigest(file, 5, 100, buffer);
+  t.notOk('crc64' in plain.digest, 'no CRC unless asked');
+  await t.rejects(readAndDigest(file, 0, 100, Buffer.alloc(99)), OssInvalidArgumentError, 'a buffer too small for the range');
+  await t.rejects(readAndDigest(file, content.length - 5, content.length + 5, buffer), OssInvalidArgumentError, 'a range past the end of the file');
+  const aborted = new AbortController();
+  aborted.abort();
+  await t.rejects(readAndDigest(file, 0, 10, buffer, aborted.signal), OssCancelledError);
 });
 
 t.test('digestBytes: MD5 and, when asked, CRC-64 of a buffer', async (t) => {

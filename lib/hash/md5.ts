@@ -7,7 +7,7 @@ import { createCRC64, createMD5 } from './wasm-builds.js';
 import { OssInvalidArgumentError } from '../errors.js';
 import { crcHexToDecimal } from './crc64.js';
 import { HasherPool } from './hasher-pool.js';
-import { checkRange, openForReading, readFileRange, throwIfAborted } from './read-range.js';
+import { checkRange, openForReading, readFileRange, throwIfAborted, type OpenedFile } from './read-range.js';
 
 /** Read size: large enough that syscalls and wasm calls are amortised, small enough to stay in cache. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -103,17 +103,59 @@ export async function md5OfFileRange(
   checkRange(start, end);
   throwIfAborted(signal, path);
   const file = await openForReading(path);
-  let hasher: ContentHasher | undefined;
   try {
-    hasher = await ContentHasher.acquire(options?.crc64 === true);
-    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK_BYTES, end - start)));
-    for (let position = start; position < end; position += buffer.length) {
-      hasher.update(await readFileRange(file, position, Math.min(end, position + buffer.length), buffer, signal));
+    const window = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK_BYTES, end - start)));
+    return await digestRange(file, start, end, () => window, signal, options?.crc64 === true);
+  } finally {
+    await file.handle.close();
+  }
+}
+
+/**
+ * Reads bytes [start, end) of `file` into `buffer` (from offset 0) and digests them on the way:
+ * each 1 MiB chunk is hashed right after it is read, while it is still in the CPU's cache, instead
+ * of hashing the whole buffer in a second pass over memory. The filled view is returned with the
+ * digest. A path is opened and closed around the read; an OpenedFile stays open. Errors as
+ * md5OfFileRange.
+ */
+export async function readAndDigest(
+  file: string | OpenedFile,
+  start: number,
+  end: number,
+  buffer: Buffer,
+  signal?: AbortSignal,
+  options?: { crc64?: boolean },
+): Promise<{ bytes: Buffer; digest: ContentDigest }> {
+  checkRange(start, end);
+  if (buffer.length < end - start) throw new OssInvalidArgumentError('buffer', `${buffer.length} bytes cannot hold ${start}..${end}`);
+  throwIfAborted(signal, typeof file === 'string' ? file : file.path);
+  const opened = typeof file === 'string' ? await openForReading(file) : file;
+  try {
+    const digest = await digestRange(opened, start, end, (offset, length) => buffer.subarray(offset, offset + length), signal, options?.crc64 === true);
+    return { bytes: buffer.subarray(0, end - start), digest };
+  } finally {
+    if (opened !== file) await opened.handle.close();
+  }
+}
+
+/** The read-and-hash loop: `into(offset, length)` gives the buffer each chunk is read into. */
+async function digestRange(
+  file: OpenedFile,
+  start: number,
+  end: number,
+  into: (offset: number, length: number) => Buffer,
+  signal: AbortSignal | undefined,
+  crc64: boolean,
+): Promise<ContentDigest> {
+  const hasher = await ContentHasher.acquire(crc64);
+  try {
+    for (let position = start; position < end; position += READ_CHUNK_BYTES) {
+      const chunkEnd = Math.min(end, position + READ_CHUNK_BYTES);
+      hasher.update(await readFileRange(file, position, chunkEnd, into(position - start, chunkEnd - position), signal));
     }
     return hasher.digest();
   } finally {
-    hasher?.release();
-    await file.handle.close();
+    hasher.release();
   }
 }
 

@@ -2,8 +2,8 @@
 // when asked) and send that buffer; or, for a part too large to buffer, hash its file range by
 // streaming it and then stream the range again for the send.
 import { OssChecksumError } from '../errors.js';
-import { crc64OfBytes, digestBytes, md5OfFileRange } from '../hash/md5.js';
-import { readFileRange, type OpenedFile } from '../hash/read-range.js';
+import { crc64OfBytes, md5OfFileRange, readAndDigest } from '../hash/md5.js';
+import type { OpenedFile } from '../hash/read-range.js';
 import type { OssClient } from '../client.js';
 import type { BodySource, PartInfo } from '../api/types.js';
 import type { CheckpointPart } from './checkpoint.js';
@@ -48,8 +48,7 @@ export async function preparePart(
   signal: AbortSignal,
 ): Promise<PreparedPart> {
   if (buffer) {
-    const bytes = await readFileRange(file, part.start, part.end, buffer, signal);
-    const digest = await digestBytes(bytes, { crc64: localCrc64 });
+    const { bytes, digest } = await readAndDigest(file, part.start, part.end, buffer, signal, { crc64: localCrc64 });
     return { body: bytes, md5: digest.base64, crc64: digest.crc64 };
   }
   const filePath = typeof file === 'string' ? file : file.path;
