@@ -2,8 +2,14 @@
 // is acceptable first: a size cap, no DOCTYPE/ENTITY declarations (so no entity expansion, billion
 // laughs or external entities), well-formedness, one root element, bounded nesting, and only the
 // five predefined entities plus numeric character references. Values are always kept as strings.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { OssXmlError } from '../errors.js';
+
+// fast-xml-parser's CommonJS entry is one bundled file; its ES-module entry is a tree of ~40
+// source modules that costs every uploading process about 8 MiB more resident memory (Node 20,
+// measured with /proc/self/status). Same package, same version, same parser.
+const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as typeof FastXmlParser;
 
 /** Default cap for result and error documents; a 1000-part ListParts page is about 250 KB. */
 export const DEFAULT_MAX_XML_BYTES = 1024 * 1024;
