@@ -5,7 +5,7 @@
 // Prints the machine and one Markdown table per scenario on stdout; progress goes to stderr.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { open, mkdtemp, rm } from 'node:fs/promises';
+import { open, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { randomFillSync } from 'node:crypto';
 import { cpus, tmpdir, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { formatBytes } from '../dist/cli/format.js';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
 const BUCKET = 'bench-bucket';
 const CREDENTIALS_ENV = { OSS_ACCESS_KEY_ID: 'bench-access-key-id', OSS_ACCESS_KEY_SECRET: 'bench-access-key-secret' };
 
@@ -91,9 +93,17 @@ async function runScenario(scenario, file, dataDir) {
       const order = CONTENDERS.map((_, i) => CONTENDERS[(i + run) % CONTENDERS.length]);
       for (const contender of order) {
         const key = `bench/${contender.script}-${contender.args.join('-') || 'defaults'}`;
+        const before = { server: await processCpuSeconds(server.pid), machine: await machineCpu() };
         const sample = await runContender(contender, server.url, key, file);
+        sample.serverCpuSeconds = subtract(await processCpuSeconds(server.pid), before.server);
+        const machine = await machineCpu();
+        sample.machineIdle = machine && before.machine ? (machine.idle - before.machine.idle) / (machine.total - before.machine.total) : undefined;
         samples.get(contender.name).push(sample);
-        progress(`${contender.name}: ${(sample.bytes / MiB / sample.seconds).toFixed(1)} MiB/s, ${sample.cpuSeconds.toFixed(2)} CPU s`);
+        progress(
+          `${contender.name}: ${(sample.bytes / MiB / sample.seconds).toFixed(1)} MiB/s, ${sample.cpuSeconds.toFixed(2)} CPU s` +
+            (sample.serverCpuSeconds !== undefined ? `, server ${sample.serverCpuSeconds.toFixed(2)} CPU s` : '') +
+            (sample.machineIdle !== undefined ? `, machine ${(sample.machineIdle * 100).toFixed(0)}% idle` : ''),
+        );
       }
     }
     return CONTENDERS.map((c) => ({ contender: c, ...summarize(samples.get(c.name)) }));
@@ -156,12 +166,45 @@ async function startServer(args) {
   });
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * User + system CPU seconds of a process and all its threads (the server's libuv pool included),
+ * from /proc; undefined where there is no /proc. Sampled around a contender's whole process, so it
+ * includes the server's idle moments while the contender starts, which cost next to nothing.
+ */
+async function processCpuSeconds(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's idle and total CPU time (jiffies) from /proc/stat; undefined without it. */
+async function machineCpu() {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    // idle + iowait count as idle: a core waiting for the disk is free to run a client.
+    return { idle: ticks[3] + ticks[4], total: ticks.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+function subtract(after, before) {
+  return after === undefined || before === undefined ? undefined : after - before;
 }
 
 function summarize(samples) {
@@ -172,6 +215,8 @@ function summarize(samples) {
     fastest: Math.max(...rates),
     cpuSecondsPerGiB: median(samples.map((s) => s.cpuSeconds / (s.bytes / GiB))),
     peakRssMiB: median(samples.map((s) => s.maxRssBytes / MiB)),
+    serverCpuSecondsPerGiB: medianOrUndefined(samples.map((s) => s.serverCpuSeconds === undefined ? undefined : s.serverCpuSeconds / (s.bytes / GiB))),
+    machineIdle: medianOrUndefined(samples.map((s) => s.machineIdle)),
   };
 }
 
@@ -181,6 +226,8 @@ function markdownTable(results, linkRate) {
   const ceiling = results.find((r) => r.contender.ceiling).mibPerSecond;
   const header = ['contender', 'MiB/s', 'runs MiB/s', 'CPU s/GiB', 'peak RSS MiB', '× ali-oss defaults', '× ali-oss best', '× ceiling'];
   if (linkRate) header.push('× link');
+  const withServerCpu = results.every((r) => r.serverCpuSecondsPerGiB !== undefined);
+  if (withServerCpu) header.push('server CPU s/GiB', 'machine idle');
   const rows = results.map((r) => {
     const row = [
       r.contender.name,
@@ -193,9 +240,14 @@ function markdownTable(results, linkRate) {
       (r.mibPerSecond / ceiling).toFixed(2),
     ];
     if (linkRate) row.push((r.mibPerSecond / (linkRate / MiB)).toFixed(2));
+    if (withServerCpu) row.push(r.serverCpuSecondsPerGiB.toFixed(2), `${(r.machineIdle * 100).toFixed(0)}%`);
     return row;
   });
   return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function medianOrUndefined(values) {
+  return values.some((v) => v === undefined) ? undefined : median(values);
 }
 
 function median(values) {

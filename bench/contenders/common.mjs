@@ -48,7 +48,7 @@ export async function measure(bytes, upload) {
   const cpu = process.cpuUsage(cpuBefore);
   // maxRSS is in KiB and covers the whole process lifetime, which is what a user pays for.
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(`${JSON.stringify({ bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssBytes })}\n`);
+  process.stdout.write(`${JSON.stringify({ bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, user: cpu.user / 1e6, system: cpu.system / 1e6, maxRssBytes })}\n`);
 }
 
 /** Runs a contender's main and turns any failure into a message on stderr and exit code 1. */
