@@ -1,7 +1,7 @@
 // The CLI as a user runs it: a child process (dist/cli/main.js) against the mock server in
 // this process. Help, version, usage errors, and `upload` in its output modes.
 import t from 'tap';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { md5OfFileRange } from '../lib/hash/md5.js';
 import { writeSampleFile } from '../lib/cli/demo/sample-file.js';
@@ -43,6 +43,10 @@ t.test('usage errors exit 2 with a clear message and no request sent', async (t)
     [['upload', file, 's3://bucket/key'], /not an oss:\/\/ URL/],
     [['upload', file, `oss://${BUCKET}/k`, '--part-size', 'lots'], /--part-size "lots" is not a size/],
     [['upload', file, `oss://${BUCKET}/k`, '--parallel', '0'], /--parallel "0" must be a whole number of at least 1/],
+    [['upload', file, `oss://${BUCKET}/k`, '--parallel', '2.5'], /--parallel "2.5" must be a whole number of at least 1/],
+    [['upload', file, `oss://${BUCKET}/k`, '--parallel', '257'], /--parallel "257" must be at most 256/],
+    [['upload', file, `oss://${BUCKET}/k`, '--part-size', '99KB'], /--part-size "99KB" is 101376 bytes; a part must be from 100KB \(102400 bytes\) to 5GiB/],
+    [['upload', file, `oss://${BUCKET}/k`, '--part-size', '5121MiB'], /--part-size "5121MiB" is 5369757696 bytes; a part must be from 100KB/],
     [['upload', file, `oss://${BUCKET}/k`, '--sign-version', 'v9'], /--sign-version "v9" must be v1 or v4/],
     [['upload', file, `oss://${BUCKET}/k`, '--meta', 'novalue'], /--meta "novalue" must look like name=value/],
     [['upload', file, `oss://${BUCKET}/k`, '--callback-var', 'x:a=1'], /--callback-body and --callback-var need --callback URL/],
@@ -111,8 +115,28 @@ t.test('upload in human mode, and a service error with its request id; secrets n
   t.equal(denied.code, 1);
   t.match(denied.stderr, /SignatureDoesNotMatch/);
   t.notMatch(denied.stderr + denied.stdout, /a-wrong-secret-value/, 'the secret is not echoed');
+});
 
-  const missing = await runCli(['upload', join(work, 'nope.bin'), `oss://${BUCKET}/nope.bin`], { env });
-  t.equal(missing.code, 1);
-  t.match(missing.stderr, /^error: .*nope\.bin/m);
+t.test('a missing file, a directory or an unreadable file: the engine\'s typed message, exit 1, nothing sent', async (t) => {
+  const requestsBefore = Object.values(server.stats.requests).reduce((a, b) => a + b, 0);
+  const unreadable = join(work, 'unreadable.bin');
+  await writeSampleFile(unreadable, 1000);
+  await chmod(unreadable, 0o000);
+  const missing = join(work, 'nope.bin');
+  // The engine's messages, naming the file and what to do.
+  const cases: Array<[string, string, string]> = [
+    ['missing', missing, `Invalid file: ${missing} does not exist; check the path of the file to upload`],
+    ['a directory', work, `Invalid file: ${work} is a directory; give the path of a regular file`],
+  ];
+  // root reads any file whatever its mode, so only an ordinary user can see this case.
+  if (process.getuid?.() !== 0) cases.push(['unreadable', unreadable, `Invalid file: ${unreadable} is not readable (EACCES); check its permissions`]);
+  for (const [what, file, message] of cases) {
+    const human = await runCli(['upload', file, `oss://${BUCKET}/bad-input.bin`, '--checkpoint-dir', join(work, 'cp')], { env });
+    t.equal(human.code, 1, `${what}: exits 1`);
+    t.equal(human.stderr, `error: ${message}\n`, `${what}: the engine's message, nothing else`);
+    const json = await runCli(['upload', file, `oss://${BUCKET}/bad-input.bin`, '--json', '--checkpoint-dir', join(work, 'cp')], { env });
+    t.equal(json.code, 1);
+    t.same(JSON.parse(json.stdout), { error: { name: 'OssInvalidArgumentError', message } }, `${what}: typed in --json`);
+  }
+  t.equal(Object.values(server.stats.requests).reduce((a, b) => a + b, 0), requestsBefore, 'the server saw no request');
 });

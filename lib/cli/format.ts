@@ -14,6 +14,18 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
+const TYPED_UNITS: Array<[string, number]> = [
+  ['GiB', 1024 ** 3],
+  ['MiB', 1024 ** 2],
+  ['KB', 1024],
+];
+
+/** 8388608 → '8MiB', 102400 → '100KB': a size as a user would type it (in the largest unit that divides it). */
+export function sizeAsTyped(bytes: number): string {
+  for (const [unit, size] of TYPED_UNITS) if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  return `${bytes}`;
+}
+
 /** Bytes per second → '88.1 MiB/s'. */
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(Math.max(0, Math.round(bytesPerSecond)))}/s`;

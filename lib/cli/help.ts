@@ -1,12 +1,7 @@
 // Help texts. Keep them in step with the option tables in lib/cli/commands/*.ts and main.ts.
-import { DEFAULT_PART_SIZE } from '../upload/plan.js';
-import { DEFAULT_PARALLEL } from '../upload/validate.js';
-
-/** 8388608 → '8MiB', as a user would type it. */
-function sizeAsTyped(bytes: number): string {
-  const mib = bytes / 1024 ** 2;
-  return Number.isInteger(mib) ? `${mib}MiB` : `${bytes}`;
-}
+import { DEFAULT_PART_SIZE, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../upload/plan.js';
+import { DEFAULT_PARALLEL, MAX_PARALLEL } from '../upload/validate.js';
+import { sizeAsTyped } from './format.js';
 
 const CONNECTION = `Connection:
   --endpoint URL        OSS endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com (else OSS_ENDPOINT)
@@ -50,9 +45,9 @@ interrupted (Ctrl-C, network loss, crash, kill -9), run the same command again: 
 from the checkpoint, checks the parts already on the server, and sends only what is missing.
 
 Options:
-  --part-size SIZE        bytes per part, e.g. 16MiB (at least 100KB; default ${sizeAsTyped(DEFAULT_PART_SIZE)},
-                          grown for files that would need more than 10000 parts)
-  --parallel N            parts in flight at once (default ${DEFAULT_PARALLEL})
+  --part-size SIZE        bytes per part, e.g. 16MiB (${sizeAsTyped(MIN_PART_SIZE)} to ${sizeAsTyped(MAX_PART_SIZE)}; default ${sizeAsTyped(DEFAULT_PART_SIZE)},
+                          grown for files that would need more than ${MAX_PARTS} parts)
+  --parallel N            parts in flight at once (1 to ${MAX_PARALLEL}; default ${DEFAULT_PARALLEL})
   --checkpoint-dir DIR    where checkpoints live (default: $XDG_STATE_HOME/oss-resumable,
                           else ~/.local/state/oss-resumable)
   --content-type TYPE     Content-Type of the object

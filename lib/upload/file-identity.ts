@@ -45,7 +45,7 @@ function fileError(path: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'ENOENT':
-      return new OssInvalidArgumentError('file', `${path} does not exist`);
+      return new OssInvalidArgumentError('file', `${path} does not exist; check the path of the file to upload`);
     case 'EISDIR':
       return new OssInvalidArgumentError('file', `${path} is a directory; give the path of a regular file`);
     case 'EACCES':

@@ -1,14 +1,14 @@
 // `oss-resumable upload <file> oss://bucket/key`: a resumable upload with a progress bar.
 // Ctrl-C pauses (the checkpoint stays, the same command resumes) or, with --abort-on-cancel,
 // aborts the upload and deletes the checkpoint. Either way the exit code is 130.
-import { stat } from 'node:fs/promises';
 import { OssCancelledError } from '../../errors.js';
 import type { UploadCallback } from '../../api/types.js';
-import { choosePartSize, resumableUpload, type ResumableUploadResult } from '../../upload/index.js';
+import { choosePartSize, MAX_PART_SIZE, MIN_PART_SIZE, resumableUpload, type ResumableUploadResult } from '../../upload/index.js';
+import { MAX_PARALLEL } from '../../upload/validate.js';
 import { parseCommandArgs, parseObjectUrl, parsePairs, parsePositiveInt, parseSize, requirePositionals, UsageError } from '../args.js';
 import { withClient, type CommandContext } from '../command.js';
 import { CONNECTION_OPTIONS, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
-import { formatBytes, formatDuration, formatRate } from '../format.js';
+import { formatBytes, formatDuration, formatRate, sizeAsTyped } from '../format.js';
 import { HELP } from '../help.js';
 import { Output } from '../output.js';
 import { ProgressBar, progressSnapshot } from '../progress-bar.js';
@@ -44,8 +44,8 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
   }
   const [file, url] = requirePositionals('upload', positionals, ['file', 'oss://bucket/key']);
   const { bucket, key } = parseObjectUrl(url!);
-  const partSize = values['part-size'] === undefined ? undefined : parseSize(values['part-size'], '--part-size');
-  const parallel = values.parallel === undefined ? undefined : parsePositiveInt(values.parallel, '--parallel');
+  const partSize = values['part-size'] === undefined ? undefined : partSizeFlag(values['part-size']);
+  const parallel = values.parallel === undefined ? undefined : parallelFlag(values.parallel);
   const headers = parsePairs(values.header, ':', '--header');
   if (values['content-type'] !== undefined) headers['Content-Type'] = values['content-type'];
   const meta = parsePairs(values.meta, '=', '--meta');
@@ -53,11 +53,12 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
   const settings = resolveClientSettings(values, io.env, 'upload');
   const output = new Output(io, values, secretValues(io.env));
   const checkpointDir = values['checkpoint-dir'] ?? defaultStateDir(io.env);
-  const size = (await stat(file!)).size;
 
   return withClient(settings, async (client) => {
     const bar = output.progressStream ? new ProgressBar(output.progressStream) : undefined;
-    const totalParts = Math.max(1, Math.ceil(size / choosePartSize(size, partSize)));
+    // The engine checks the file (missing, a directory, unreadable) with its own typed errors, so
+    // the part count waits for the size it reports.
+    let totalParts: number | undefined;
     const started = performance.now();
     const handle = resumableUpload(client, {
       file: file!,
@@ -76,7 +77,10 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
         bar?.clear();
         output.note(note);
       },
-      onProgress: (sent, total) => bar?.update(progressSnapshot(sent, total, totalParts)),
+      onProgress: (sent, total) => {
+        totalParts ??= Math.max(1, Math.ceil(total / choosePartSize(total, partSize)));
+        bar?.update(progressSnapshot(sent, total, totalParts));
+      },
     });
 
     let interrupted = false;
@@ -109,6 +113,21 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
       removeInterrupt();
     }
   });
+}
+
+/** Out of OSS's part limits is a usage error here, before anything runs, not a failed upload. */
+function partSizeFlag(text: string): number {
+  const bytes = parseSize(text, '--part-size');
+  if (bytes < MIN_PART_SIZE || bytes > MAX_PART_SIZE) {
+    throw new UsageError(`--part-size ${JSON.stringify(text)} is ${bytes} bytes; a part must be from ${sizeAsTyped(MIN_PART_SIZE)} (${MIN_PART_SIZE} bytes) to ${sizeAsTyped(MAX_PART_SIZE)}`, 'upload');
+  }
+  return bytes;
+}
+
+function parallelFlag(text: string): number {
+  const parallel = parsePositiveInt(text, '--parallel');
+  if (parallel > MAX_PARALLEL) throw new UsageError(`--parallel ${JSON.stringify(text)} must be at most ${MAX_PARALLEL}`, 'upload');
+  return parallel;
 }
 
 function callbackFrom(url: string | undefined, body: string | undefined, vars: string[] | undefined): UploadCallback | undefined {
