@@ -1,8 +1,8 @@
 // Checkpoint file format (self-checksum, every kind of damage), crash-safe writes (mode 0600,
-// no temp files left, coalesced updates), the lock (contention, stale takeover) and progress.
+// no temp files left, coalesced updates), the lock (contention, stale takeover, debris) and progress.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import {
@@ -16,7 +16,7 @@ import {
   type CheckpointContent,
 } from '../lib/upload/checkpoint.js';
 import { checkpointPaths } from '../lib/upload/checkpoint-name.js';
-import { acquireLock, OssUploadLockedError } from '../lib/upload/lock.js';
+import { acquireLock, LOCK_TEMP_MAX_AGE_MS, OssUploadLockedError } from '../lib/upload/lock.js';
 import { ProgressTracker } from '../lib/upload/progress.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from '../lib/upload/resume.js';
 import { planParts } from '../lib/upload/plan.js';
@@ -227,6 +227,37 @@ t.test('lock: exclusive while held, released, stale lock of a dead pid taken ove
   const fromGarbage = await acquireLock(path);
   await fromGarbage.release();
   t.same(readdirSync(dir).filter((n) => n.startsWith('a.lock')), [], 'no stray lock files');
+});
+
+t.test('lock: temp files a killed process left next to the lock are removed when it is next taken', async (t) => {
+  const path = join(dir, 'debris.lock');
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+  const owner = (pid: number, host = hostname()) => JSON.stringify({ pid, host, token: 'x' });
+  const longAgo = (Date.now() - LOCK_TEMP_MAX_AGE_MS - 60_000) / 1000;
+  const temp = (name: string, text: string, old = false) => {
+    writeFileSync(join(dir, name), text);
+    if (old) utimesSync(join(dir, name), longAgo, longAgo);
+    return name;
+  };
+  // Killed between writing its lock and linking it into place, or while moving a stale lock aside:
+  const removed = [
+    temp(`debris.lock.new-${dead}-aaaa0001`, owner(dead)),
+    temp(`debris.lock.stale-${dead}-aaaa0002`, owner(dead)),
+    temp(`debris.lock.new-${dead}-aaaa0003`, '', true), // killed before writing a byte: only its age tells
+    temp(`debris.lock.new-${process.ppid}-aaaa0004`, owner(process.ppid), true), // that old, the pid has been reused
+  ];
+  const kept = [
+    temp(`debris.lock.new-${process.ppid}-bbbb0001`, owner(process.ppid)), // a live process, about to link it
+    temp(`debris.lock.new-${dead}-bbbb0002`, '{"pid":'), // being written right now
+    temp(`debris.lock.new-${dead}-bbbb0003`, owner(dead, 'another-host')), // its owner cannot be checked from here
+    temp(`other.lock.new-${dead}-bbbb0004`, owner(dead)), // another lock's, left for that lock's next holder
+  ];
+  const lock = await acquireLock(path);
+  const left = readdirSync(dir);
+  for (const name of removed) t.notOk(left.includes(name), `removed: ${name}`);
+  for (const name of kept) t.ok(left.includes(name), `kept: ${name}`);
+  await lock.release();
+  for (const name of kept) rmSync(join(dir, name));
 });
 
 t.test('progress: monotonic, clamped, retries withdrawn internally, ends at the total', async (t) => {

@@ -1,8 +1,10 @@
 // One process drives a checkpoint at a time: the lock file is created exclusively and holds the
-// owner's pid; a lock left by a dead process (crash, kill -9) on this host is taken over.
+// owner's pid; a lock left by a dead process (crash, kill -9) on this host is taken over, and
+// the temp files such a process may have left next to it are removed.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { link, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { OssError } from '../errors.js';
 
 /** Another live process is uploading with the same checkpoint. */
@@ -34,12 +36,24 @@ interface LockOwner {
 }
 
 const TAKEOVER_ATTEMPTS = 5;
+/** `<lock>.new-<pid>-<hex>`: the complete lock, written before it is linked into place. */
+const NEW_MARKER = '.new-';
+/** `<lock>.stale-<pid>-<hex>`: a stale lock moved aside while it is taken over. */
+const STALE_MARKER = '.stale-';
+/**
+ * Either temp file lives for the few milliseconds of write-link-unlink or rename-read-unlink; one
+ * older than this was left by a killed process, even if its pid now belongs to another process.
+ */
+export const LOCK_TEMP_MAX_AGE_MS = 10 * 60_000;
 
 export async function acquireLock(path: string): Promise<HeldLock> {
   const owner: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex') };
   const content = JSON.stringify(owner);
   for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
-    if (await createExclusive(path, content)) return heldLock(path, content);
+    if (await createExclusive(path, content)) {
+      await removeAbandonedTempFiles(path);
+      return heldLock(path, content);
+    }
     const existing = await readFile(path, 'utf8').catch(() => undefined);
     if (existing === undefined) continue; // released between our create and read: try again
     const holder = parseOwner(existing);
@@ -51,7 +65,7 @@ export async function acquireLock(path: string): Promise<HeldLock> {
 
 /** Creates the lock with its content in one step (link of a complete temp file), so nobody sees it half-written. */
 async function createExclusive(path: string, content: string): Promise<boolean> {
-  const temp = `${path}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temp = `${path}${NEW_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`;
   await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
   try {
     await link(temp, path);
@@ -69,7 +83,7 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
  * once only one removes it; if what we moved turns out to be a fresh lock, we put it back.
  */
 async function removeStaleLock(path: string, staleContent: string): Promise<void> {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${path}${STALE_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await rename(path, aside);
   } catch {
@@ -78,6 +92,31 @@ async function removeStaleLock(path: string, staleContent: string): Promise<void
   const moved = await readFile(aside, 'utf8').catch(() => undefined);
   if (moved !== staleContent) await link(aside, path).catch(() => {});
   await unlink(aside).catch(() => {});
+}
+
+/**
+ * Temp files of this lock left by a process killed between creating and removing them. Both kinds
+ * hold an owner record: a file whose owner is dead (or that is old) is debris; one of a live
+ * process, or still being written (no complete record yet) and young, is left alone.
+ */
+async function removeAbandonedTempFiles(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefixes = [NEW_MARKER, STALE_MARKER].map((marker) => `${basename(path)}${marker}`);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const temps = names.filter((name) => prefixes.some((prefix) => name.startsWith(prefix))).map((name) => join(dir, name));
+  await Promise.all(
+    temps.map(async (temp) => {
+      if (await isAbandoned(temp)) await unlink(temp).catch(() => {});
+    }),
+  );
+}
+
+async function isAbandoned(temp: string): Promise<boolean> {
+  const [text, stats] = await Promise.all([readFile(temp, 'utf8').catch(() => undefined), stat(temp).catch(() => undefined)]);
+  if (text === undefined || stats === undefined) return false; // already gone
+  const owner = parseOwner(text);
+  if (owner && !isAlive(owner)) return true;
+  return Date.now() - stats.mtimeMs > LOCK_TEMP_MAX_AGE_MS;
 }
 
 function heldLock(path: string, content: string): HeldLock {
