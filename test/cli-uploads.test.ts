@@ -3,6 +3,7 @@
 import t from 'tap';
 import { dirname } from 'node:path';
 import { existsSync } from 'node:fs';
+import { OssClient } from '../lib/client.js';
 import { runCli } from './helpers/cli-child.js';
 import { startCliSetup } from './helpers/cli-setup.js';
 
@@ -36,6 +37,40 @@ t.test('uploads lists unfinished uploads; --older-than filters; --abort cleans t
   t.equal(report.aborted, 2);
   t.same(report.uploads.map((u: { key: string; aborted: boolean }) => [u.key, u.aborted]).sort(), [['stale/a.bin', true], ['stale/b.bin', true]]);
   t.same(server.listUploads(BUCKET).map((u) => u.key), ['keep/c.bin'], 'only the upload outside the prefix is left');
+});
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Starts an upload whose Initiated time is `ageMs` ago: the mock stamps it with its own clock,
+ * set back meanwhile, and a client of its own adopts that clock (after one RequestTimeTooSkewed).
+ */
+async function initiateAged(key: string, ageMs: number): Promise<string> {
+  server.setClockSkew(-ageMs);
+  const pastClient = new OssClient({ endpoint: server.url, credentials: CREDENTIALS, bucket: BUCKET });
+  try {
+    return (await pastClient.initiateMultipartUpload({ key })).uploadId;
+  } finally {
+    server.setClockSkew(0);
+    await pastClient.close();
+  }
+}
+
+t.test('uploads --older-than 24h --abort: only the uploads older than that are aborted', async (t) => {
+  const old = [await initiateAged('aged/two-days.bin', 48 * HOUR_MS), await initiateAged('aged/25h.bin', 25 * HOUR_MS)];
+  const young = [await initiateAged('aged/23h.bin', 23 * HOUR_MS), (await client.initiateMultipartUpload({ key: 'aged/new.bin' })).uploadId];
+  t.teardown(() => Promise.all(server.listUploads(BUCKET).map((u) => client.abortMultipartUpload({ key: u.key, uploadId: u.uploadId }).catch(() => {}))));
+
+  const result = await runCli(['uploads', `oss://${BUCKET}/aged/`, '--older-than', '24h', '--abort', '--json'], { env });
+  t.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  t.equal(report.aborted, 2);
+  t.same(report.uploads.map((u: { uploadId: string; aborted: boolean }) => [u.uploadId, u.aborted]).sort(), old.map((id) => [id, true]).sort(), 'the listed uploads are the old ones');
+  t.same(server.listUploads(BUCKET).map((u) => u.uploadId).sort(), [...young].sort(), 'the younger ones are still there');
+
+  const human = await runCli(['uploads', `oss://${BUCKET}/aged/`, '--older-than', '24h', '--abort'], { env });
+  t.equal(human.code, 0, human.stderr);
+  t.match(human.stdout, /^aborted 0 of 0 matching upload\(s\) \(2 unfinished in total\)$/m, 'a second run finds nothing old');
 });
 
 t.test('abort --upload-id aborts exactly that upload', async (t) => {

@@ -17,9 +17,10 @@ export interface CliSetup {
   env: Record<string, string>;
 }
 
-export async function startCliSetup(t: Test, options: { bucket: string; credentials: MockCredential; workPrefix?: string }): Promise<CliSetup> {
+/** `region`: the V4 scope region the mock requires (default: any). */
+export async function startCliSetup(t: Test, options: { bucket: string; credentials: MockCredential; workPrefix?: string; region?: string }): Promise<CliSetup> {
   const { bucket, credentials } = options;
-  const server = await startMockServer({ buckets: [bucket], credentials: [credentials] });
+  const server = await startMockServer({ buckets: [bucket], credentials: [credentials], region: options.region });
   const work = await mkdtemp(join(tmpdir(), options.workPrefix ?? 'oss-resumable-cli-'));
   const client = new OssClient({ endpoint: server.url, credentials, bucket });
   t.teardown(async () => {
