@@ -22,7 +22,7 @@ import { checkpointPaths, type CheckpointPaths } from './checkpoint-name.js';
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { PartBufferPool } from './part-buffers.js';
-import { crc64Of, preparePart, uploadPreparedPart } from './part-uploader.js';
+import { preparePart, uploadPreparedPart } from './part-uploader.js';
 import { choosePartSize, fitsSinglePut, planParts, type PartPlan, type PlannedPart } from './plan.js';
 import { ProgressTracker } from './progress.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from './resume.js';
@@ -162,7 +162,10 @@ class UploadRun implements StoppableRun {
     const size = v.file.size;
     const progress = this.#progress(0);
     const buffer = this.#partBuffers?.acquire();
-    const prepared = await preparePart(this.#openFile ?? v.filePath, { partNumber: 1, start: 0, end: size, size }, buffer, v.localCrc64, this.#signal);
+    // The CRC-64 is always computed here for a single PutObject: unlike a multipart upload there
+    // are no part CRCs from the server to combine, so without it the object's CRC could only be
+    // compared with itself. One part, so the cost stays small (~0.6 CPU s/GiB of the file).
+    const prepared = await preparePart(this.#openFile ?? v.filePath, { partNumber: 1, start: 0, end: size, size }, buffer, true, this.#signal);
     await this.#checkFileUnchanged();
     const result = await this.#client.putObject({
       bucket: v.bucket,
@@ -176,8 +179,7 @@ class UploadRun implements StoppableRun {
       onBodyProgress: (bytes) => progress.sent(1, size, bytes),
       onRetry: () => progress.reset(1),
     });
-    // Without a local CRC there is nothing to compare the server's with: the ETag (MD5) check covers the object.
-    const crc64 = prepared.crc64 ?? result.crc64 ?? (await crc64Of(prepared.body, this.#signal));
+    const crc64 = prepared.crc64 as string; // asked for above
     await this.#verifyObjectCrc(crc64, result.crc64);
     progress.finish();
     return {
