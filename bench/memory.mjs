@@ -1,9 +1,11 @@
 // Peak memory of a large upload with the engine's defaults, against the mock server (discard
 // mode) in a separate process, so only the client's memory is measured.
-//   npm run build && node bench/memory.mjs [--size 4GiB] [--dir /tmp] [--part-size SIZE] [--parallel N]
+//   npm run build && node bench/memory.mjs [--via library|cli] [--size 4GiB] [--dir /tmp] [--part-size SIZE] [--parallel N]
 //                                          [--latency-ms N] [--bandwidth SIZE]   (WAN emulation, for tuning)
+// --via library (the default): resumableUpload() in this process, whose peak RSS is reported.
+// --via cli: `oss-resumable upload` in a child process, the process a command-line user runs.
 // Writes a test file of --size bytes in --dir (deleted afterwards), uploads it, and prints a
-// summary on stderr and one JSON line on stdout: {bytes, seconds, mibPerSec, maxRssBytes, cpuSeconds, partSize, parallel}.
+// summary on stderr and one JSON line on stdout: {via, bytes, seconds, mibPerSec, maxRssBytes, cpuSeconds, partSize, parallel}.
 import { spawn } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ const BLOCK = 16 * MiB;
 
 const { values } = parseArgs({
   options: {
+    via: { type: 'string', default: 'library' },
     size: { type: 'string', default: '4GiB' },
     dir: { type: 'string', default: tmpdir() },
     'part-size': { type: 'string' },
@@ -35,24 +38,26 @@ const { values } = parseArgs({
 const size = parseSize(values.size);
 const partSize = values['part-size'] ? parseSize(values['part-size']) : undefined;
 const parallel = values.parallel ? Number(values.parallel) : undefined;
+if (!['library', 'cli'].includes(values.via)) throw new Error(`--via ${values.via}: use library or cli`);
 
 const workDir = await mkdtemp(join(values.dir, 'oss-memory-bench-'));
 const server = await startServer();
 let report;
 try {
-  report = await measureUpload(join(workDir, 'upload.bin'));
+  const file = join(workDir, 'upload.bin');
+  await writeTestFile(file, size);
+  report = values.via === 'cli' ? await measureCli(file) : await measureUpload(file);
 } finally {
   // Cleaned up before printing, so a closed stdout (e.g. `| head`) cannot leave the file behind.
   await server.stop();
   await rm(workDir, { recursive: true, force: true });
 }
 process.stderr.write(
-  `${(size / MiB).toFixed(0)} MiB in ${report.seconds} s: ${report.mibPerSec} MiB/s, peak RSS ${(report.maxRssBytes / MiB).toFixed(1)} MiB, ${report.cpuSeconds} CPU s\n`,
+  `${values.via}: ${(size / MiB).toFixed(0)} MiB in ${report.seconds} s: ${report.mibPerSec} MiB/s, peak RSS ${(report.maxRssBytes / MiB).toFixed(1)} MiB, ${report.cpuSeconds} CPU s\n`,
 );
 process.stdout.write(`${JSON.stringify(report)}\n`);
 
 async function measureUpload(file) {
-  await writeTestFile(file, size);
   const client = new OssClient({ endpoint: server.url, bucket: BUCKET, credentials: CREDENTIALS });
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -61,16 +66,49 @@ async function measureUpload(file) {
   const cpu = process.cpuUsage(cpuBefore);
   await client.close();
   if (result.size !== size) throw new Error(`uploaded ${result.size} of ${size} bytes`);
+  // resourceUsage().maxRSS is in KiB: the peak for the whole process, start-up included.
+  return summary(seconds, process.resourceUsage().maxRSS * 1024, (cpu.user + cpu.system) / 1e6);
+}
+
+/** `oss-resumable upload --json` in a child; its peak RSS and CPU come from bench/report-usage.mjs on fd 3. */
+async function measureCli(file) {
+  const args = ['upload', file, `oss://${BUCKET}/bench/memory-cli.bin`, '--endpoint', server.url, '--checkpoint-dir', join(workDir, 'checkpoints'), '--json', '--quiet'];
+  if (partSize) args.push('--part-size', String(partSize));
+  if (parallel) args.push('--parallel', String(parallel));
+  const child = spawn(process.execPath, ['--import', join(HERE, 'report-usage.mjs'), join(HERE, '..', 'dist', 'cli', 'main.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
+    env: { ...process.env, OSS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, OSS_ACCESS_KEY_SECRET: CREDENTIALS.accessKeySecret },
+  });
+  const [stdout, usage, code] = await Promise.all([
+    collect(child.stdio[1]),
+    collect(child.stdio[3]),
+    new Promise((resolve, reject) => child.on('error', reject).on('close', resolve)),
+  ]);
+  if (code !== 0) throw new Error(`oss-resumable upload exited with ${code}: ${stdout}`);
+  const result = JSON.parse(stdout);
+  if (result.size !== size) throw new Error(`uploaded ${result.size} of ${size} bytes`);
+  const { maxRssBytes, cpuSeconds } = JSON.parse(usage);
+  // The CLI's own clock covers the upload; its CPU time covers the whole process, start-up included.
+  return summary(result.seconds, maxRssBytes, cpuSeconds);
+}
+
+function summary(seconds, maxRssBytes, cpuSeconds) {
   return {
+    via: values.via,
     bytes: size,
     seconds: round(seconds),
     mibPerSec: round(size / MiB / seconds),
-    // resourceUsage().maxRSS is in KiB: the peak for the whole process, start-up included.
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    cpuSeconds: round((cpu.user + cpu.system) / 1e6),
+    maxRssBytes,
+    cpuSeconds: round(cpuSeconds),
     partSize: partSize ?? DEFAULT_PART_SIZE,
     parallel: parallel ?? DEFAULT_PARALLEL,
   };
+}
+
+async function collect(stream) {
+  let text = '';
+  for await (const chunk of stream) text += chunk;
+  return text;
 }
 
 /** Writes the file from a child process, so its buffers never count in this process's peak RSS. */

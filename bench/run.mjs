@@ -114,16 +114,19 @@ async function runScenario(scenario, file, dataDir) {
 
 async function memoryScenario(workDir) {
   const memorySize = parseSize(values['memory-size'], '--memory-size');
-  progress(`memory scenario: ${formatBytes(memorySize)} upload with defaults`);
-  const child = spawn(process.execPath, [join(HERE, 'memory.mjs'), '--size', String(memorySize), '--dir', workDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const r = await lastJsonLine(child, 'memory.mjs');
   const rows = [
     ['upload', 'MiB/s', 'CPU s/GiB', 'peak RSS MiB', 'part size × parallel'],
     ['---', '---', '---', '---', '---'],
-    [`oss-resumable (defaults), ${formatBytes(r.bytes)}`, r.mibPerSec.toFixed(1), (r.cpuSeconds / (r.bytes / GiB)).toFixed(2), (r.maxRssBytes / MiB).toFixed(0), `${formatBytes(r.partSize)} × ${r.parallel}`],
   ];
+  for (const via of ['cli', 'library']) {
+    progress(`memory scenario: ${formatBytes(memorySize)} upload with defaults, via the ${via}`);
+    const child = spawn(process.execPath, [join(HERE, 'memory.mjs'), '--via', via, '--size', String(memorySize), '--dir', workDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const r = await lastJsonLine(child, 'memory.mjs');
+    const what = via === 'cli' ? '`oss-resumable upload`' : '`resumableUpload()` in-process';
+    rows.push([`${what}, ${formatBytes(r.bytes)}`, r.mibPerSec.toFixed(1), (r.cpuSeconds / (r.bytes / GiB)).toFixed(2), (r.maxRssBytes / MiB).toFixed(0), `${formatBytes(r.partSize)} × ${r.parallel}`]);
+  }
   return `### Memory (bench/memory.mjs: ${formatBytes(memorySize)} upload with defaults, discard server)\n\n${rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}\n`;
 }
 

@@ -3,6 +3,10 @@
 import { basename, relative } from 'node:path';
 import type { CommandContext } from './command.js';
 import { runCli } from './dispatch.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
+
+// `serve` answers many requests with short-lived garbage each; its heap keeps V8's defaults.
+if (process.argv[2] !== 'serve') keepYoungGenerationSmall();
 
 const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
