@@ -184,16 +184,32 @@ t.test('forget: the upload disappears before the request is handled', async (t) 
   t.equal(xmlField((await putPart(server, 'forget.bin', id, 2, Buffer.from('x'))).text, 'Code'), 'NoSuchUpload');
 });
 
+t.test('lose-response: the request takes effect, the answer never arrives', async (t) => {
+  const server = await withMockServer(t);
+  const id = await initiate(server, 'lost.bin');
+  const data = patternBytes(150_000);
+  server.faults.add({ api: 'UploadPart', action: { type: 'lose-response' } });
+  await t.rejects(putPart(server, 'lost.bin', id, 1, data), 'the client sees the connection fail');
+  t.same(server.listUploads(BUCKET)[0]!.parts, [1], 'yet the part was stored');
+  server.faults.add({ api: 'CompleteMultipartUpload', action: { type: 'lose-response' } });
+  await t.rejects(complete(server, 'lost.bin', id, [{ partNumber: 1, etag: md5Etag(data) }]), 'Complete: no answer');
+  t.same(server.listUploads(BUCKET), [], 'the upload was completed...');
+  t.ok((await server.readObject(BUCKET, 'lost.bin')).equals(data), '...into the object');
+  const retried = await complete(server, 'lost.bin', id, [{ partNumber: 1, etag: md5Etag(data) }]);
+  t.equal(xmlField(retried.text, 'Code'), 'NoSuchUpload', 'so a retried Complete finds no upload, as on OSS');
+});
+
 t.test('parseFaultSpec', async (t) => {
   t.same(parseFaultSpec('UploadPart:drop:65536'), { api: 'UploadPart', action: { type: 'drop', afterBytes: 65536 } });
   t.same(parseFaultSpec('UploadPart#3:error:503:SlowDown'), { api: 'UploadPart', partNumber: 3, action: { type: 'error', status: 503, code: 'SlowDown' } });
   t.same(parseFaultSpec('CompleteMultipartUpload:stall:2000'), { api: 'CompleteMultipartUpload', action: { type: 'stall', ms: 2000 } });
   t.same(parseFaultSpec('UploadPart:corrupt'), { api: 'UploadPart', action: { type: 'corrupt' } });
   t.same(parseFaultSpec('ListParts:forget'), { api: 'ListParts', action: { type: 'forget' } });
+  t.same(parseFaultSpec('CompleteMultipartUpload:lose-response'), { api: 'CompleteMultipartUpload', action: { type: 'lose-response' } });
   t.same(parseFaultSpec('UploadPart:error:500*3+2'), { api: 'UploadPart', times: 3, skip: 2, action: { type: 'error', status: 500, code: 'InternalError' } });
   t.same(parseFaultSpec('*:error:503*inf'), { times: Infinity, action: { type: 'error', status: 503, code: 'SlowDown' } });
   t.same(parseFaultSpec('GetObject:drop:0+1*2'), { api: 'GetObject', skip: 1, times: 2, action: { type: 'drop', afterBytes: 0 } });
-  for (const bad of ['', 'UploadPart', 'UploadPart:explode', 'Bogus:corrupt', 'UploadPart:drop', 'UploadPart:drop:-5', 'UploadPart:error:418', 'UploadPart:error:99:X', 'UploadPart:stall:soon', 'UploadPart:corrupt:1', 'UploadPart#x:corrupt', 'UploadPart:corrupt*0']) {
+  for (const bad of ['', 'UploadPart', 'UploadPart:explode', 'Bogus:corrupt', 'UploadPart:drop', 'UploadPart:drop:-5', 'UploadPart:error:418', 'UploadPart:error:99:X', 'UploadPart:stall:soon', 'UploadPart:corrupt:1', 'UploadPart:lose-response:1', 'UploadPart#x:corrupt', 'UploadPart:corrupt*0']) {
     t.throws(() => parseFaultSpec(bad), JSON.stringify(bad));
   }
 });

@@ -2,10 +2,11 @@
 // damaged or foreign checkpoints, a file changed between runs, uploads the server forgot, an
 // upload completed by a run that died before deleting its checkpoint, and unrecorded parts.
 import t from 'tap';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OssClient } from '../lib/client.js';
 import { OssServiceError } from '../lib/errors.js';
+import { crc64Hex, crcHexToDecimal } from '../lib/hash/crc64.js';
 import { parseCheckpoint, sealCheckpoint, serializeCheckpoint } from '../lib/upload/checkpoint.js';
 import { checkpointPaths, resumableUpload, type ResumableUploadOptions } from '../lib/upload/index.js';
 import type { FaultRule } from '../lib/mock-server/index.js';
@@ -205,6 +206,18 @@ t.test('resume', async (t) => {
     t.match(again.notes, /no longer has upload/);
     t.equal(again.result.bytesSent, 5 * PART);
     t.ok((await server.readObject(BUCKET, 'completed.bin')).equals(data));
+  });
+
+  t.test('a Complete whose answer was lost: the retry answers NoSuchUpload, the object proves it went through', async (t) => {
+    const { path, data } = fx.file('complete-lost.bin', 3 * PART);
+    server.faults.add({ api: 'CompleteMultipartUpload', key: 'complete-lost.bin', action: { type: 'lose-response' } });
+    const result = await resumableUpload(client, { file: path, key: 'complete-lost.bin', partSize: PART, checkpointDir });
+    t.equal(server.stats.requests['CompleteMultipartUpload'], 2, 'the first Complete took effect unanswered, the retry got NoSuchUpload');
+    t.equal(server.stats.requests['HeadObject'], 1, 'the object was checked');
+    t.equal(result.size, data.length);
+    t.equal(result.crc64, crcHexToDecimal(await crc64Hex(data)), 'the CRC-64 the parts combine to');
+    t.ok((await server.readObject(BUCKET, 'complete-lost.bin')).equals(data));
+    t.notOk(existsSync(checkpointOf('complete-lost.bin', path)), 'the checkpoint is deleted after the verified success');
   });
 
   t.test('Complete answering NoSuchUpload with no matching object fails; the next run starts afresh', async (t) => {

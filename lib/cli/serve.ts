@@ -43,6 +43,7 @@ Options:
                               CompleteMultipartUpload:stall:2000
                               UploadPart:corrupt               flip a byte of the stored part
                               ListParts:forget                 forget the upload (NoSuchUpload)
+                              CompleteMultipartUpload:lose-response  complete it, then cut the connection
                             *N hits N matching requests (default 1, *inf for all), +N lets N pass first
   --log                     print one line per request on stderr (never credentials)
   -h, --help                show this help

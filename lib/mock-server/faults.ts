@@ -82,9 +82,10 @@ function validateRule(rule: FaultRule): void {
       return;
     case 'corrupt':
     case 'forget':
+    case 'lose-response':
       return;
     default:
-      throw new Error(`unknown fault action ${JSON.stringify((action as { type?: unknown })?.type)}; use drop, error, stall, corrupt or forget`);
+      throw new Error(`unknown fault action ${JSON.stringify((action as { type?: unknown })?.type)}; use drop, error, stall, corrupt, forget or lose-response`);
   }
 }
 
@@ -153,7 +154,10 @@ function parseAction(spec: string, name: string, args: string[]): FaultAction {
     case 'forget':
       expectArgs(0);
       return { type: 'forget' };
+    case 'lose-response':
+      expectArgs(0);
+      return { type: 'lose-response' };
     default:
-      throw new Error(`fault spec ${JSON.stringify(spec)}: unknown action ${JSON.stringify(name)}; use drop, error, stall, corrupt or forget`);
+      throw new Error(`fault spec ${JSON.stringify(spec)}: unknown action ${JSON.stringify(name)}; use drop, error, stall, corrupt, forget or lose-response`);
   }
 }

@@ -142,7 +142,7 @@ function countPartTraffic(ctx: RequestContext): void {
   ctx.body.onBytes((bytes) => stats.countPartBytes(uploadId, partNumber, bytes));
 }
 
-/** Faults that act before the handler; 'corrupt' is applied by the handler that stores data. */
+/** Faults that act before the handler; 'corrupt' is applied by the handler that stores data, 'lose-response' by beginResponse. */
 async function applyFault(ctx: RequestContext, fault: FaultAction): Promise<void> {
   switch (fault.type) {
     case 'drop':
@@ -167,6 +167,7 @@ async function applyFault(ctx: RequestContext, fault: FaultAction): Promise<void
       return;
     }
     case 'corrupt':
+    case 'lose-response':
       return;
   }
 }

@@ -51,6 +51,12 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
   await addLatency(ctx.server.latencyMs, ctx.signal);
   const { res } = ctx;
   if (res.destroyed || res.headersSent) return false;
+  if (ctx.fault?.type === 'lose-response') {
+    // The work is done; the answer is lost on the way back, as when a connection dies after the server committed.
+    ctx.server.log?.(`${ctx.method} ${ctx.api} fault: handled, then the connection was cut before the ${status} answer ${ctx.requestId}`);
+    ctx.req.socket.destroy();
+    return false;
+  }
   res.statusCode = status;
   res.setHeader('x-oss-request-id', ctx.requestId);
   res.setHeader('Date', ctx.server.clock.now().toUTCString());

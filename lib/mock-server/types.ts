@@ -52,7 +52,9 @@ export type FaultAction =
   /** Wait `ms` before handling; if the client disconnects or the server closes first, the request is dropped unhandled. */
   | { type: 'stall'; ms: number }
   | { type: 'corrupt' }
-  | { type: 'forget' };
+  | { type: 'forget' }
+  /** Handle the request in full (store the part, complete the upload), then cut the connection instead of answering. */
+  | { type: 'lose-response' };
 
 export interface FaultRule {
   api?: ApiName | undefined;
