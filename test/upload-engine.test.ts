@@ -13,6 +13,11 @@ import { BUCKET, CREDENTIALS, PART, uploadFixture, waitFor } from './helpers/upl
 
 // Long enough that anything waiting for a stalled request would be noticed.
 const STALL_MS = 4000;
+/**
+ * For "stops at once": parts stalled this long could only finish by running it out, so a cancel
+ * that settles well within it (a generous bound, not a timing) cannot have waited for them.
+ */
+const LONG_STALL_MS = 60_000;
 
 t.test('engine', async (t) => {
   const fx = await uploadFixture(t);
@@ -121,12 +126,14 @@ t.test('engine', async (t) => {
 
   t.test('cancel() stops the upload at once, aborts it and deletes the checkpoint', async (t) => {
     const { path } = fx.file('cancel.bin', 6 * PART);
-    server.faults.add({ api: 'UploadPart', key: 'cancel.bin', skip: 2, times: Infinity, action: { type: 'stall', ms: STALL_MS } });
+    server.faults.add({ api: 'UploadPart', key: 'cancel.bin', skip: 2, times: Infinity, action: { type: 'stall', ms: LONG_STALL_MS } });
     const handle = resumableUpload(client, { file: path, key: 'cancel.bin', partSize: PART, parallel: 2, checkpointDir });
-    await waitFor(() => (server.stats.requests['UploadPart'] ?? 0) >= 3, 'a stalled part');
+    await waitFor(() => (server.stats.requests['UploadPart'] ?? 0) >= 4, 'both workers on a stalled part');
     t.equal(server.listUploads(BUCKET).length, 1);
+    const cancelledAt = performance.now();
     await handle.cancel();
     const err = await handle.done.catch((e) => e);
+    t.ok(performance.now() - cancelledAt < LONG_STALL_MS / 6, 'settled without waiting for the stalled parts');
     t.type(err, OssCancelledError);
     t.match(err.message, /cancelled.*aborted/);
     t.same(server.listUploads(BUCKET), [], 'the multipart upload was aborted');
@@ -166,13 +173,15 @@ t.test('engine', async (t) => {
   t.test('two concurrent uploads: cancelling one leaves the other running', async (t) => {
     const a = fx.file('concurrent-a.bin', 5 * PART, 1);
     const b = fx.file('concurrent-b.bin', 5 * PART, 2);
-    server.faults.add({ api: 'UploadPart', key: 'concurrent-a.bin', skip: 1, times: Infinity, action: { type: 'stall', ms: STALL_MS } });
+    server.faults.add({ api: 'UploadPart', key: 'concurrent-a.bin', skip: 1, times: Infinity, action: { type: 'stall', ms: LONG_STALL_MS } });
     server.faults.add({ api: 'UploadPart', key: 'concurrent-b.bin', skip: 1, times: 1, action: { type: 'stall', ms: 300 } });
     const first = resumableUpload(client, { file: a.path, key: 'concurrent-a.bin', partSize: PART, checkpointDir });
     const second = resumableUpload(client, { file: b.path, key: 'concurrent-b.bin', partSize: PART, checkpointDir });
     await waitFor(() => (server.stats.requests['UploadPart'] ?? 0) >= 4, 'both uploads sending');
+    const cancelledAt = performance.now();
     await first.cancel();
     t.type(await first.done.catch((e) => e), OssCancelledError);
+    t.ok(performance.now() - cancelledAt < LONG_STALL_MS / 6, 'the cancelled one settled without waiting for its stalled parts');
     const result = await second;
     t.equal(result.size, 5 * PART);
     t.ok((await server.readObject(BUCKET, 'concurrent-b.bin')).equals(b.data), 'the other upload completed intact');
