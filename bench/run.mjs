@@ -2,6 +2,7 @@
 // process, against the mock server in another process, alternating contenders, medians of --runs.
 //   npm run bench -- [--size 1GiB] [--runs 3] [--scenario all|discard|verify|wan|memory]
 //                    [--memory-size 4GiB] [--wan-latency-ms 150] [--wan-bandwidth 48MiB]
+//                    [--variants 8MiBx4,...] [--only NAME,...]
 // Prints the machine and one Markdown table per scenario on stdout; progress goes to stderr.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     'memory-size': { type: 'string', default: '4GiB' },
     'wan-latency-ms': { type: 'string', default: '150' },
     'wan-bandwidth': { type: 'string', default: '48MiB' },
+    only: { type: 'string' },
+    variants: { type: 'string' },
   },
   strict: true,
 });
@@ -57,6 +60,21 @@ const SCENARIOS = {
     linkRate: wanBandwidth,
   },
 };
+
+// --variants 8MiBx4,4MiBx6: this client with other part sizes × parallelism as well, for tuning.
+for (const variant of values.variants ? values.variants.split(',') : []) {
+  const match = /^(.+)x(\d+)$/.exec(variant);
+  if (!match) throw new Error(`--variants ${variant}: write PARTSIZExPARALLEL, e.g. 8MiBx4`);
+  const partSize = parseSize(match[1], '--variants');
+  CONTENDERS.push({ name: `oss-resumable (${formatBytes(partSize)} × ${match[2]})`, script: 'oss-resumable.mjs', args: ['--part-size', String(partSize), '--parallel', match[2]], variant: true });
+}
+// --only a,b: just the contenders whose names contain one of these, and the --variants (the
+// ceiling and ali-oss defaults stay too, as the ratios need them).
+if (values.only) {
+  const wanted = values.only.split(',');
+  const keep = CONTENDERS.filter((c) => c.ceiling || c.incumbentDefaults || c.variant || wanted.some((w) => c.name.includes(w)));
+  CONTENDERS.splice(0, CONTENDERS.length, ...keep);
+}
 
 const chosen = values.scenario === 'all' ? [...Object.keys(SCENARIOS), 'memory'] : values.scenario.split(',');
 for (const name of chosen) {
