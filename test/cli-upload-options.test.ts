@@ -9,7 +9,7 @@ import { writeSampleFile } from '../lib/cli/demo/sample-file.js';
 import { checkpointPaths } from '../lib/upload/checkpoint-name.js';
 import { runCli } from './helpers/cli-child.js';
 import { startCliSetup } from './helpers/cli-setup.js';
-import { crcRewritingProxy, isPart } from './helpers/crc-rewriting-proxy.js';
+import { crcRewritingProxy, isPart } from './helpers/rewriting-proxy.js';
 
 const BUCKET = 'cli-options-bucket';
 const CREDENTIALS = { accessKeyId: 'cli-test-id', accessKeySecret: 'cli-test-secret-value' };

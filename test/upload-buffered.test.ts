@@ -12,7 +12,7 @@ import { parseCheckpoint, sealCheckpoint, serializeCheckpoint } from '../lib/upl
 import { MAX_BUFFERED_PART_SIZE, PartBufferPool } from '../lib/upload/part-buffers.js';
 import { checkpointPaths, resumableUpload } from '../lib/upload/index.js';
 import { BUCKET, PART, partBytesByNumber, uploadFixture } from './helpers/upload-fixtures.js';
-import { crcRewritingProxy, isPart } from './helpers/crc-rewriting-proxy.js';
+import { crcRewritingProxy, isPart } from './helpers/rewriting-proxy.js';
 
 const MiB = 1024 * 1024;
 /** A whole second, so restoring it after an edit gives back exactly the mtime the upload recorded. */

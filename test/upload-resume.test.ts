@@ -5,12 +5,13 @@ import t from 'tap';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OssClient } from '../lib/client.js';
-import { OssServiceError } from '../lib/errors.js';
+import { OssServiceError, OssXmlError } from '../lib/errors.js';
 import { crc64Hex, crcHexToDecimal } from '../lib/hash/crc64.js';
 import { parseCheckpoint, sealCheckpoint, serializeCheckpoint } from '../lib/upload/checkpoint.js';
 import { checkpointPaths, resumableUpload, type ResumableUploadOptions } from '../lib/upload/index.js';
 import type { FaultRule } from '../lib/mock-server/index.js';
 import { BUCKET, PART, partBytesByNumber, resentBytes, seededBytes, seededRandom, uploadFixture, waitFor } from './helpers/upload-fixtures.js';
+import { rewritingProxy } from './helpers/rewriting-proxy.js';
 
 t.test('resume', async (t) => {
   const fx = await uploadFixture(t);
@@ -206,6 +207,58 @@ t.test('resume', async (t) => {
     t.match(again.notes, /no longer has upload/);
     t.equal(again.result.bytesSent, 5 * PART);
     t.ok((await server.readObject(BUCKET, 'completed.bin')).equals(data));
+  });
+
+  t.test('malformed XML from the server: a typed error each time, and nothing is lost', async (t) => {
+    const { path, data } = fx.file('garbled.bin', 4 * PART);
+    /** The API whose answers the proxy garbles (the request itself reaches the mock and takes effect). */
+    let garbled: 'Initiate' | 'ListParts' | 'Complete' | undefined;
+    const apiOf = (req: { method?: string | undefined; url?: string | undefined }): string => {
+      const query = new URL(req.url ?? '/', 'http://x').searchParams;
+      if (req.method === 'POST') return query.has('uploads') ? 'Initiate' : 'Complete';
+      return req.method === 'GET' && query.has('uploadId') ? 'ListParts' : 'other';
+    };
+    const proxied = fx.client({
+      endpoint: await rewritingProxy(t, server.url, (req) => (garbled !== undefined && apiOf(req) === garbled ? { body: '<Result><UploadId>half an answer' } : undefined)),
+    });
+    const checkpoint = checkpointPaths(checkpointDir, { endpoint: proxied.endpoint, bucket: BUCKET, key: 'garbled.bin', filePath: path }).checkpoint;
+    const notes: string[] = [];
+    const run = () => resumableUpload(proxied, { file: path, key: 'garbled.bin', partSize: PART, parallel: 1, checkpointDir, onNote: (n) => notes.push(n) });
+
+    garbled = 'Initiate';
+    const atInitiate = await run().catch((e: unknown) => e);
+    t.type(atInitiate, OssXmlError, 'Initiate: OssXmlError');
+    t.match((atInitiate as Error).message, /cannot read; check that the endpoint is an OSS service/, 'says what to do');
+    t.notOk(existsSync(checkpoint), 'no checkpoint: no upload id was learnt');
+    for (const upload of server.listUploads(BUCKET).filter((u) => u.key === 'garbled.bin')) {
+      await client.abortMultipartUpload({ bucket: BUCKET, key: 'garbled.bin', uploadId: upload.uploadId }); // the one the client never heard of
+    }
+
+    server.faults.add({ api: 'UploadPart', key: 'garbled.bin', partNumber: 3, times: Infinity, action: { type: 'error', status: 500, code: 'InternalError' } });
+    garbled = undefined;
+    t.type(await run().catch((e: unknown) => e), OssServiceError, 'an interrupted run (part 3 failing) leaves parts 1 and 2');
+    server.faults.clear();
+
+    garbled = 'ListParts';
+    const atListParts = await run().catch((e: unknown) => e);
+    t.type(atListParts, OssXmlError, 'ListParts on resume: OssXmlError');
+    t.ok(existsSync(checkpoint), 'the checkpoint is kept');
+
+    garbled = 'Complete';
+    const atComplete = await run().catch((e: unknown) => e);
+    t.type(atComplete, OssXmlError, 'Complete: OssXmlError');
+    t.match((atComplete as Error).message, /checkpoint .* was kept: run the same upload again to resume/);
+    t.ok(existsSync(checkpoint), 'the checkpoint is still kept');
+
+    garbled = undefined;
+    server.stats.reset();
+    const result = await run();
+    t.match(notes.join('\n'), /had already been completed; the object matches the file/, 'the Complete had gone through: the object tells');
+    t.equal(server.stats.requests['UploadPart'], undefined, 'nothing sent again');
+    t.equal(result.size, data.length);
+    t.ok((await server.readObject(BUCKET, 'garbled.bin')).equals(data));
+    t.notOk(existsSync(checkpoint), 'the checkpoint is deleted after the verified success');
+    t.same(server.listUploads(BUCKET).filter((u) => u.key === 'garbled.bin'), [], 'no upload left behind');
   });
 
   t.test('a Complete whose answer was lost: the retry answers NoSuchUpload, the object proves it went through', async (t) => {
