@@ -209,6 +209,22 @@ t.test('resume', async (t) => {
     t.ok((await server.readObject(BUCKET, 'completed.bin')).equals(data));
   });
 
+  t.test('a resume walks every page of ListParts (1000 parts a page)', async (t) => {
+    const key = 'many-parts.bin';
+    const PARTS = 1003;
+    const { path, data } = fx.file(key, PARTS * PART - 77);
+    server.faults.add({ api: 'UploadPart', key, partNumber: PARTS, times: Infinity, action: { type: 'error', status: 500, code: 'InternalError' } });
+    const options = { file: path, key, partSize: PART, parallel: 4, checkpointDir };
+    t.type(await resumableUpload(client, options).catch((e: unknown) => e), OssServiceError, 'the last part fails; the other 1002 are on the server');
+    server.faults.clear();
+    server.stats.reset();
+    const result = await resumableUpload(client, options);
+    t.equal(server.stats.requests['ListParts'], 2, 'two pages');
+    t.equal(result.partsReused, PARTS - 1, 'every part of both pages was recognised');
+    t.equal(server.stats.requests['UploadPart'], 1, 'only the missing part was sent');
+    t.ok((await server.readObject(BUCKET, key)).equals(data));
+  });
+
   t.test('malformed XML from the server: a typed error each time, and nothing is lost', async (t) => {
     const { path, data } = fx.file('garbled.bin', 4 * PART);
     /** The API whose answers the proxy garbles (the request itself reaches the mock and takes effect). */
