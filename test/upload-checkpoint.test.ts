@@ -100,6 +100,10 @@ t.test('a checkpoint of another target, file, part size or options is not truste
   t.match(judge({ bucket: 'other-bucket' }), /another bucket/);
   t.match(judge({ endpoint: 'http://127.0.0.1:9001' }), /another endpoint/);
   t.match(judge({ filePath: '/data/other.bin' }), /another file/);
+  const verdictFor = (changes: Partial<CheckpointBinding>) => judgeCheckpoint({ state: 'found', ok: true, checkpoint: sealed }, { ...binding, ...changes }, plan);
+  t.match(verdictFor({ key: 'other-key' }), { uploadId: sealed.uploadId, foreignOwner: { endpoint: sealed.endpoint, bucket: sealed.bucket, key: sealed.key, filePath: sealed.filePath } }, 'another key: its owner, whose upload it is');
+  t.match(verdictFor({ endpoint: 'http://127.0.0.1:9001' }), { uploadId: undefined, reason: /left alone/ }, 'another endpoint: out of reach, nothing to abort');
+  t.notOk('foreignOwner' in verdictFor({ partSize: 204800 }), 'this target\'s own stale checkpoint has no foreign owner');
   t.match(judge({ file: { ...binding.file, size: binding.file.size + 1 } }), /size changed/);
   t.match(judge({ file: { ...binding.file, mtimeMs: binding.file.mtimeMs + 1 } }), /modified/);
   t.match(judge({ file: { ...binding.file, ino: 1 } }), /replaced/);

@@ -2,7 +2,7 @@
 // damaged or foreign checkpoints, a file changed between runs, uploads the server forgot, an
 // upload completed by a run that died before deleting its checkpoint, and unrecorded parts.
 import t from 'tap';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OssClient } from '../lib/client.js';
 import { OssServiceError, OssXmlError } from '../lib/errors.js';
@@ -121,12 +121,22 @@ t.test('resume', async (t) => {
     t.same(server.listUploads(BUCKET), []);
   });
 
-  t.test('another key\'s checkpoint: not trusted, and that key\'s upload is left alone', async (t) => {
+  t.test('another key\'s checkpoint: not trusted; that key\'s upload is aborted only if its own checkpoint no longer records it', async (t) => {
     const { path, data } = fx.file('foreign.bin', 6 * PART);
+    const orphan = await interrupted('foreign/orphan.bin', path);
+    // Moved, not copied: nothing else records the upload, so leaving it would orphan it.
+    writeFileSync(checkpointOf('foreign/mine.bin', path), readFileSync(checkpointOf('foreign/orphan.bin', path)));
+    rmSync(checkpointOf('foreign/orphan.bin', path));
+    const moved = await resume({ file: path, key: 'foreign/mine.bin' });
+    t.match(moved.notes, /another key \("foreign\/orphan.bin"\); aborting its upload/);
+    t.notOk(uploadIds().includes(orphan), 'the orphaned upload of the other key was aborted');
+    t.ok((await server.readObject(BUCKET, 'foreign/mine.bin')).equals(data));
+
+    // Copied: the other key's own checkpoint still drives its upload.
     const otherUpload = await interrupted('foreign/other.bin', path);
     writeFileSync(checkpointOf('foreign/mine.bin', path), readFileSync(checkpointOf('foreign/other.bin', path)));
     const { result, notes } = await resume({ file: path, key: 'foreign/mine.bin' });
-    t.match(notes, /another key \("foreign\/other.bin"\)/);
+    t.match(notes, /another key \("foreign\/other.bin"\); leaving its upload .* to the checkpoint of foreign\/other.bin/);
     t.equal(result.partsReused, 0);
     t.ok((await server.readObject(BUCKET, 'foreign/mine.bin')).equals(data));
     t.ok(uploadIds().includes(otherUpload), 'the other key\'s upload was not aborted');

@@ -18,7 +18,7 @@ import {
   type Checkpoint,
   type CheckpointPart,
 } from './checkpoint.js';
-import { checkpointPaths, type CheckpointPaths } from './checkpoint-name.js';
+import { checkpointPaths, type CheckpointPaths, type CheckpointTarget } from './checkpoint-name.js';
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { PartBufferPool } from './part-buffers.js';
@@ -148,11 +148,23 @@ class UploadRun implements StoppableRun {
     if (loaded.state === 'missing') return undefined;
     const verdict = judgeCheckpoint(loaded, this.#binding, plan);
     if (verdict.trusted) return verdict.checkpoint;
-    const abortNote = verdict.uploadId ? `aborting its upload ${verdict.uploadId} and starting again` : 'starting again';
-    this.#note(`Not resuming from checkpoint ${path}: ${verdict.reason}; ${abortNote}`);
-    if (verdict.uploadId) await this.#abortUpload(verdict.uploadId, this.#signal);
+    const { uploadId, foreignOwner } = verdict;
+    // Another target's upload is aborted only if nothing else can resume it: its own checkpoint
+    // (a copy of which this one may be) still naming it means another run may be driving it.
+    const drivenElsewhere = uploadId !== undefined && foreignOwner !== undefined && (await this.#ownCheckpointNames(foreignOwner, uploadId));
+    let next = 'starting again';
+    if (drivenElsewhere) next = `leaving its upload ${uploadId} to the checkpoint of ${foreignOwner.key} (${foreignOwner.filePath}) that still records it, and starting again`;
+    else if (uploadId) next = `aborting its upload ${uploadId} and starting again`;
+    this.#note(`Not resuming from checkpoint ${path}: ${verdict.reason}; ${next}`);
+    if (uploadId && !drivenElsewhere) await this.#abortUpload(uploadId, this.#signal, foreignOwner);
     await deleteCheckpoint(path);
     return undefined;
+  }
+
+  /** True when `owner`'s own checkpoint (in this checkpoint dir) records `uploadId`. */
+  async #ownCheckpointNames(owner: CheckpointTarget, uploadId: string): Promise<boolean> {
+    const own = await readCheckpoint(checkpointPaths(this.#v.checkpointDir!, owner).checkpoint).catch(() => undefined);
+    return own?.state === 'found' && (own.ok ? own.checkpoint.uploadId : own.uploadId) === uploadId;
   }
 
   // ---- one PutObject ----------------------------------------------------------------------
@@ -448,9 +460,10 @@ class UploadRun implements StoppableRun {
     if (this.#paths) await deleteCheckpoint(this.#paths.checkpoint).catch(() => {});
   }
 
-  async #abortUpload(uploadId: string, signal: AbortSignal | undefined): Promise<void> {
+  /** Aborts `uploadId` of this upload's bucket and key, or of `target`'s (a foreign checkpoint's). */
+  async #abortUpload(uploadId: string, signal: AbortSignal | undefined, target?: { bucket: string; key: string }): Promise<void> {
     try {
-      await this.#client.abortMultipartUpload({ bucket: this.#v.bucket, key: this.#v.key, uploadId, signal });
+      await this.#client.abortMultipartUpload({ bucket: target?.bucket ?? this.#v.bucket, key: target?.key ?? this.#v.key, uploadId, signal });
     } catch (error) {
       if (error instanceof OssCancelledError) throw error;
       if (isNoSuchUpload(error)) return; // already gone, or not an upload of this key

@@ -5,6 +5,7 @@ import { md5Base64ToEtag, normalizeEtag } from '../hash/md5.js';
 import type { PartInfo, UploadCallback } from '../api/types.js';
 import { canonicalJson, type Checkpoint, type CheckpointPart, type LoadedCheckpoint } from './checkpoint.js';
 import { describeFileChange, sameFileIdentity, type FileIdentity } from './file-identity.js';
+import type { CheckpointTarget } from './checkpoint-name.js';
 import type { PartPlan, PlannedPart } from './plan.js';
 
 /** What this run would write into a new checkpoint; an old one must agree on all of it. */
@@ -20,8 +21,12 @@ export interface CheckpointBinding {
 
 export type CheckpointVerdict =
   | { trusted: true; checkpoint: Checkpoint }
-  /** `uploadId`: the old upload to abort, if one could be read. */
-  | { trusted: false; reason: string; uploadId: string | undefined };
+  /**
+   * `uploadId`: the old upload to abort, if one could be read and this client can reach it.
+   * `foreignOwner`: set when the checkpoint belongs to another bucket, key or file on this
+   * endpoint; the upload is that target's, and its own checkpoint may still be driving it.
+   */
+  | { trusted: false; reason: string; uploadId: string | undefined; foreignOwner?: CheckpointTarget };
 
 /** Digest of everything besides the file that decides the object: headers, metadata, callback. */
 export function optionsDigest(objectHeaders: Record<string, string>, callback: UploadCallback | undefined): string {
@@ -32,8 +37,16 @@ export function judgeCheckpoint(loaded: Exclude<LoadedCheckpoint, { state: 'miss
   if (!loaded.ok) return { trusted: false, reason: loaded.reason, uploadId: loaded.uploadId };
   const checkpoint = loaded.checkpoint;
   const distrust = (reason: string): CheckpointVerdict => ({ trusted: false, reason, uploadId: checkpoint.uploadId });
-  for (const field of ['endpoint', 'bucket', 'key', 'filePath'] as const) {
-    if (checkpoint[field] !== expected[field]) return distrust(`it belongs to another ${field === 'filePath' ? 'file' : field} (${JSON.stringify(checkpoint[field])})`);
+  if (checkpoint.endpoint !== expected.endpoint) {
+    // Another endpoint's upload is out of this client's reach: it is left alone, and said so.
+    return { trusted: false, reason: `it belongs to another endpoint (${JSON.stringify(checkpoint.endpoint)}), whose upload ${checkpoint.uploadId} is left alone`, uploadId: undefined };
+  }
+  for (const field of ['bucket', 'key', 'filePath'] as const) {
+    if (checkpoint[field] !== expected[field]) {
+      const { endpoint, bucket, key, filePath, uploadId } = checkpoint;
+      const reason = `it belongs to another ${field === 'filePath' ? 'file' : field} (${JSON.stringify(checkpoint[field])})`;
+      return { trusted: false, reason, uploadId, foreignOwner: { endpoint, bucket, key, filePath } };
+    }
   }
   if (!sameFileIdentity(checkpoint.file, expected.file)) return distrust(`the file changed since it was written: ${describeFileChange(checkpoint.file, expected.file)}`);
   if (checkpoint.partSize !== expected.partSize) return distrust(`it was made with part size ${checkpoint.partSize}, this run uses ${expected.partSize}`);
