@@ -138,3 +138,33 @@ t.test('SIGTERM (kill) stops the upload the same way as Ctrl-C: exit 130, checkp
   t.equal((await readdir(checkpointDir)).filter((n) => n.endsWith('.checkpoint.json')).length, 1, 'the checkpoint is kept');
   t.equal(uploadsOf(key).length, 1, 'the upload is kept');
 });
+
+t.test('kill -9 mid-upload: nothing to clean up by hand; the same command takes over the dead lock and resumes', async (t) => {
+  const { file, key, args } = await scenario('sigkill', 5);
+  const checkpointDir = join(work, 'cp-sigkill');
+  server.faults.add({ api: 'UploadPart', key, partNumber: 4, action: { type: 'stall', ms: 3000 } });
+  const killed = await runCli([...args, '--checkpoint-dir', checkpointDir], {
+    env,
+    onSpawn: (child) => {
+      waitFor(() => uploadsOf(key)[0]?.parts.length === 3, 'three parts on the server').then(
+        () => child.kill('SIGKILL'),
+        () => child.kill('SIGKILL'),
+      );
+    },
+  });
+  server.faults.clear();
+  t.equal(killed.signal, 'SIGKILL', 'killed, no chance to clean up');
+  t.ok((await readdir(checkpointDir)).some((n) => n.endsWith('.lock')), 'its lock is left behind');
+  const [upload] = uploadsOf(key);
+  t.same(upload?.parts, [1, 2, 3]);
+
+  const resumed = await runCli([...args, '--checkpoint-dir', checkpointDir], { env });
+  t.equal(resumed.code, 0, resumed.stderr);
+  const json = JSON.parse(resumed.stdout);
+  t.equal(json.uploadId, upload!.uploadId, 'the same multipart upload');
+  // Part 3 may have finished after the last coalesced checkpoint write: it is then verified by its ETag, not re-sent.
+  t.equal(json.partsReused, 3);
+  for (const part of [1, 2, 3]) t.equal(partRequests(upload!.uploadId).get(part), 1, `part ${part} was sent once in all`);
+  t.same(await server.readObject(BUCKET, key), await readFile(file));
+  t.same(await readdir(checkpointDir), [], 'checkpoint and lock gone once done');
+});
