@@ -10,12 +10,14 @@ import { DEFAULT_PART_SIZE, MAX_FILE_SIZE, MAX_PART_SIZE, MIN_PART_SIZE } from '
 import type { ResumableUploadOptions } from './types.js';
 
 /**
- * Parts in flight by default. Measured with bench/memory.mjs (2 cores, 8 MiB parts): 3 runs as
- * fast as 4 against the local server (~300 MiB/s, the client is CPU-bound) and fills the WAN-like
- * link as well (46.8 of 48 MiB/s at 150 ms), with one part buffer less (8 MiB of peak RSS); 2 is
- * ~10% slower locally. Raise it for links with a larger bandwidth × round-trip product.
+ * Parts in flight by default, from bench/README.md (2 cores, 8 MiB parts). Against the verifying
+ * mock server (which sets the pace) 4 beat 3 by 6–12% in two 7-run series: the server spends less
+ * CPU per GiB with four streams to interleave (12.6 against 13.4 s). Over a 150 ms, 150 MiB/s link
+ * more in flight fills more of it; against the discard server (the client is CPU-bound) and the
+ * 48 MiB/s WAN-like link 3 and 4 are alike. Each one costs a part buffer: the CLI uploading 4 GiB
+ * peaks at 95.5 MiB RSS with 4 (88 with 3). 2 is ~10% slower locally.
  */
-export const DEFAULT_PARALLEL = 3;
+export const DEFAULT_PARALLEL = 4;
 /** More is never useful and would only exhaust sockets and file descriptors. */
 export const MAX_PARALLEL = 256;
 
