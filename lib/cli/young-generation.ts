@@ -1,7 +1,7 @@
 // The CLI process runs one upload for as long as it takes, with a small, steady live heap (the part
 // bytes live in buffers outside it). V8 doubles its young generation whenever enough objects have
 // survived scavenges since the last growth, which over a long upload keeps happening although no
-// more is live: the peak RSS creeps up 8 MiB at a time (bench/memory.mjs, 4 GiB: 94–103 MiB with
+// more is live: the peak RSS creeps up 8 MiB at a time (bench/memory.mjs, 4 GiB, 8 MiB × 3: 94–103 MiB with
 // growth, 88–92 without, at the same CPU time: scavenges of the small young generation take
 // ~0.1 ms each). A growth factor of 1 keeps it at its initial size.
 //
