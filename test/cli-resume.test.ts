@@ -26,6 +26,19 @@ function uploadsOf(key: string) {
   return server.listUploads(BUCKET).filter((u) => u.key === key);
 }
 
+/** Runs the CLI and sends it `signal` once `ready()` holds (SIGKILL if it never does). */
+function runAndSignal(args: string[], env: Record<string, string>, signal: NodeJS.Signals, ready: () => boolean, what: string) {
+  return runCli(args, {
+    env,
+    onSpawn: (child) => {
+      waitFor(ready, what).then(
+        () => child.kill(signal),
+        () => child.kill('SIGKILL'),
+      );
+    },
+  });
+}
+
 /** UploadPart requests per part number of one upload, as the server counted them. */
 function partRequests(uploadId: string): Map<number, number> {
   const counts = new Map<number, number>();
@@ -70,15 +83,7 @@ t.test('Ctrl-C pauses: exit 130, checkpoint kept in the default state dir, resum
   const childEnv = { ...env, XDG_STATE_HOME: stateHome };
   // Part 4 is held by the server, so the child is reliably mid-upload when Ctrl-C arrives.
   server.faults.add({ api: 'UploadPart', key, partNumber: 4, action: { type: 'stall', ms: 3000 } });
-  const interrupted = await runCli(args, {
-    env: childEnv,
-    onSpawn: (child) => {
-      waitFor(() => uploadsOf(key)[0]?.parts.length === 3, 'three parts on the server').then(
-        () => child.kill('SIGINT'),
-        () => child.kill('SIGKILL'),
-      );
-    },
-  });
+  const interrupted = await runAndSignal(args, childEnv, 'SIGINT', () => uploadsOf(key)[0]?.parts.length === 3, 'three parts on the server');
   server.faults.clear();
   t.equal(interrupted.code, 130, interrupted.stderr);
   t.equal(interrupted.stdout, '', 'no result object when interrupted');
@@ -103,15 +108,7 @@ t.test('Ctrl-C with --abort-on-cancel aborts the upload and deletes the checkpoi
   const { key, args } = await scenario('cancel', 3);
   const checkpointDir = join(work, 'cp-cancel');
   server.faults.add({ api: 'UploadPart', key, partNumber: 2, action: { type: 'stall', ms: 3000 } });
-  const interrupted = await runCli([...args, '--checkpoint-dir', checkpointDir, '--abort-on-cancel'], {
-    env,
-    onSpawn: (child) => {
-      waitFor(() => uploadsOf(key)[0]?.parts.length === 1, 'one part on the server').then(
-        () => child.kill('SIGINT'),
-        () => child.kill('SIGKILL'),
-      );
-    },
-  });
+  const interrupted = await runAndSignal([...args, '--checkpoint-dir', checkpointDir, '--abort-on-cancel'], env, 'SIGINT', () => uploadsOf(key)[0]?.parts.length === 1, 'one part on the server');
   server.faults.clear();
   t.equal(interrupted.code, 130, interrupted.stderr);
   t.match(interrupted.stderr, /The upload was aborted and its checkpoint deleted\./);
@@ -123,15 +120,7 @@ t.test('SIGTERM (kill) stops the upload the same way as Ctrl-C: exit 130, checkp
   const { key, args } = await scenario('sigterm', 4);
   const checkpointDir = join(work, 'cp-sigterm');
   server.faults.add({ api: 'UploadPart', key, partNumber: 2, action: { type: 'stall', ms: 3000 } });
-  const killed = await runCli([...args, '--checkpoint-dir', checkpointDir], {
-    env,
-    onSpawn: (child) => {
-      waitFor(() => uploadsOf(key)[0]?.parts.length === 1, 'one part on the server').then(
-        () => child.kill('SIGTERM'),
-        () => child.kill('SIGKILL'),
-      );
-    },
-  });
+  const killed = await runAndSignal([...args, '--checkpoint-dir', checkpointDir], env, 'SIGTERM', () => uploadsOf(key)[0]?.parts.length === 1, 'one part on the server');
   server.faults.clear();
   t.equal(killed.code, 130, killed.stderr);
   t.match(killed.stderr, /To resume, run:/);
@@ -143,15 +132,7 @@ t.test('kill -9 mid-upload: nothing to clean up by hand; the same command takes 
   const { file, key, args } = await scenario('sigkill', 5);
   const checkpointDir = join(work, 'cp-sigkill');
   server.faults.add({ api: 'UploadPart', key, partNumber: 4, action: { type: 'stall', ms: 3000 } });
-  const killed = await runCli([...args, '--checkpoint-dir', checkpointDir], {
-    env,
-    onSpawn: (child) => {
-      waitFor(() => uploadsOf(key)[0]?.parts.length === 3, 'three parts on the server').then(
-        () => child.kill('SIGKILL'),
-        () => child.kill('SIGKILL'),
-      );
-    },
-  });
+  const killed = await runAndSignal([...args, '--checkpoint-dir', checkpointDir], env, 'SIGKILL', () => uploadsOf(key)[0]?.parts.length === 3, 'three parts on the server');
   server.faults.clear();
   t.equal(killed.signal, 'SIGKILL', 'killed, no chance to clean up');
   t.ok((await readdir(checkpointDir)).some((n) => n.endsWith('.lock')), 'its lock is left behind');
