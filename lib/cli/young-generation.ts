@@ -9,10 +9,10 @@
 // process can start node with --max-semi-space-size itself). A process started with its own
 // semi-space flags is left alone.
 import { setFlagsFromString } from 'node:v8';
+import { startedWithFlag } from '../process-flags.js';
 
 export function keepYoungGenerationSmall(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  const mentionsSemiSpace = (text: string): boolean => /semi[-_]space/.test(text);
-  if (execArgv.some(mentionsSemiSpace) || mentionsSemiSpace(nodeOptions)) return false;
+  if (startedWithFlag(/semi[-_]space/, execArgv, nodeOptions)) return false;
   setFlagsFromString('--semi-space-growth-factor=1');
   return true;
 }

@@ -14,6 +14,7 @@
 // modules compiled without dynamic tiering, i.e. the parser. A process started with its own wasm
 // tiering flags is left alone. On another V8 the worst case is losing the saving, not correctness.
 import { setFlagsFromString } from 'node:v8';
+import { startedWithFlag } from '../process-flags.js';
 import { buildConnector, type Connector } from './undici.js';
 
 let parserCompiled = false;
@@ -35,6 +36,5 @@ export function connectorFor(timeoutMs: number): Connector {
 
 /** False when the process was started with its own WebAssembly tiering flags: those are left alone. */
 export function mayChangeWasmTiers(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  const mentionsTiering = (text: string): boolean => /liftoff|wasm[-_](tier|dynamic)/.test(text);
-  return !execArgv.some(mentionsTiering) && !mentionsTiering(nodeOptions);
+  return !startedWithFlag(/liftoff|wasm[-_](tier|dynamic)/, execArgv, nodeOptions);
 }
