@@ -1,10 +1,8 @@
 // The resumable upload: validate, lock, resume or start, send parts in parallel, complete,
 // verify the object CRC-64, and clean up after a failure, a cancel or a pause.
-import { setMaxListeners } from 'node:events';
-import { OssCancelledError, OssChecksumError, OssInvalidArgumentError, OssServiceError } from '../errors.js';
+import { OssCancelledError, OssInvalidArgumentError, OssServiceError } from '../errors.js';
 import { crc64OfParts } from '../hash/crc64.js';
 import { openForReading, type OpenedFile } from '../hash/read-range.js';
-import { isRetryable } from '../transport/retry.js';
 import type { OssClient } from '../client.js';
 import type { PartInfo } from '../api/types.js';
 import {
@@ -16,14 +14,16 @@ import {
   sealCheckpoint,
   writeCheckpointAtomically,
   type Checkpoint,
-  type CheckpointPart,
 } from './checkpoint.js';
 import { checkpointPaths, type CheckpointPaths, type CheckpointTarget } from './checkpoint-name.js';
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { PartBufferPool } from './part-buffers.js';
-import { preparePart, uploadPreparedPart } from './part-uploader.js';
-import { choosePartSize, fitsSinglePut, planParts, type PartPlan, type PlannedPart } from './plan.js';
+import { preparePart } from './part-uploader.js';
+import { completedObject, verifyObjectCrc, type ObjectTarget } from './object-check.js';
+import { sendParts } from './send-parts.js';
+import { sortedParts, type Session } from './session.js';
+import { choosePartSize, fitsSinglePut, planParts, type PartPlan } from './plan.js';
 import { ProgressTracker } from './progress.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from './resume.js';
 import type { ResumableUploadOptions, ResumableUploadResult } from './types.js';
@@ -33,22 +33,6 @@ import { UploadHandle, type ResumableUploadHandle, type StopKind, type Stoppable
 /** Starts uploading `options.file` at once; the returned handle can also be awaited directly. */
 export function resumableUpload(client: OssClient, options: ResumableUploadOptions): ResumableUploadHandle {
   return new UploadHandle(new UploadRun(client, options));
-}
-
-/** Abort listeners one part in flight may hold on the upload's signal at once. */
-const LISTENERS_PER_PART = 3;
-
-/** One multipart upload id and what is known of its parts. */
-interface Session {
-  uploadId: string;
-  createdAt: string;
-  done: Map<number, CheckpointPart>;
-  pending: PlannedPart[];
-  /** On the server but not in the checkpoint: kept if the local bytes hash to the same ETag. */
-  unrecorded: Map<number, PartInfo>;
-  partsReused: number;
-  bytesSent: number;
-  writer: CheckpointWriter | undefined;
 }
 
 class UploadRun implements StoppableRun {
@@ -192,7 +176,7 @@ class UploadRun implements StoppableRun {
       onRetry: () => progress.reset(1),
     });
     const crc64 = prepared.crc64 as string; // asked for above
-    await this.#verifyObjectCrc(crc64, result.crc64);
+    await verifyObjectCrc(this.#objectTarget(), crc64, result.crc64);
     progress.finish();
     return {
       bucket: v.bucket,
@@ -244,7 +228,13 @@ class UploadRun implements StoppableRun {
     } catch (error) {
       if (!isNoSuchUpload(error)) throw error;
       // Completed by a run that died before deleting its checkpoint? The object tells.
-      const result = await this.#completedObject(checkpoint.uploadId, checkpoint.parts, plan);
+      const result = await completedObject(this.#objectTarget(), v.file.size, {
+        uploadId: checkpoint.uploadId,
+        parts: checkpoint.parts,
+        partCount: plan.parts.length,
+        partsReused: checkpoint.parts.length,
+        bytesSent: 0,
+      });
       if (result) {
         this.#note(`Upload ${checkpoint.uploadId} had already been completed; the object matches the file`);
         await deleteCheckpoint(this.#paths!.checkpoint);
@@ -297,53 +287,17 @@ class UploadRun implements StoppableRun {
     return session;
   }
 
-  /**
-   * Runs the pending parts, `parallel` at a time. A transient failure (network, 5xx: retried by
-   * the transport and still failing) lets the parts in flight finish; any other (auth, checksum,
-   * NoSuchUpload, file, checkpoint write) stops them all at once.
-   */
   async #sendParts(session: Session, progress: ProgressTracker): Promise<void> {
     const v = this.#v;
-    const workers = new AbortController();
-    const signal = AbortSignal.any([this.#signal, workers.signal]);
-    // Every part in flight listens to it (request, retry backoff): not a leak.
-    setMaxListeners(LISTENERS_PER_PART * v.parallel + 10, signal);
-    let failure: unknown;
-    const fail = (error: unknown, stopAll: boolean): void => {
-      failure ??= error;
-      if (stopAll) workers.abort(error);
-    };
-    session.writer?.onFailure((error) => fail(error, true));
-    const queue = [...session.pending];
-    const target = { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress };
-    const buffers = this.#partBuffers;
-    const work = async (): Promise<void> => {
-      // Each worker reads its parts into one buffer; with parallel >= 2 one worker's reading and
-      // hashing overlaps the others' sends, so nothing is hashed ahead.
-      const buffer = buffers?.acquire();
-      try {
-        for (let part = queue.shift(); part && failure === undefined && !signal.aborted; part = queue.shift()) {
-          try {
-            const prepared = await preparePart(this.#openFile ?? v.filePath, part, buffer, v.localCrc64, signal);
-            const outcome = await uploadPreparedPart(target, part, prepared, session.unrecorded.get(part.partNumber), signal);
-            session.done.set(part.partNumber, outcome.record);
-            if (outcome.reused) session.partsReused++;
-            else session.bytesSent += part.size;
-            progress.confirm(part.partNumber, part.size);
-            session.writer?.schedule(() => this.#snapshot(session));
-          } catch (error) {
-            progress.reset(part.partNumber);
-            fail(error, !isRetryable(error));
-          }
-        }
-      } finally {
-        // Only after the part's request settled: a buffer is never refilled while a socket may still send it.
-        if (buffer) buffers!.release(buffer);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(v.parallel, queue.length) }, work));
-    session.pending = queue;
-    if (failure !== undefined) throw failure;
+    await sendParts(session, {
+      target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress },
+      file: this.#openFile ?? v.filePath,
+      buffers: this.#partBuffers,
+      parallel: v.parallel,
+      localCrc64: v.localCrc64,
+      signal: this.#signal,
+      snapshot: () => this.#snapshot(session),
+    });
     this.#throwIfStopped();
   }
 
@@ -352,7 +306,7 @@ class UploadRun implements StoppableRun {
     // Every part is on disk before Complete: a crash after it is then recognised on the next run.
     await session.writer?.flush();
     await this.#checkFileUnchanged();
-    const parts = sortedParts(session.done);
+    const parts = sortedParts(session.done.values());
     if (parts.length !== plan.parts.length) throw new Error(`internal: ${parts.length} of ${plan.parts.length} parts done before Complete`);
     const expectedCrc = crc64OfParts(parts).toString();
     let completed;
@@ -369,13 +323,13 @@ class UploadRun implements StoppableRun {
     } catch (error) {
       // A retried Complete whose first attempt went through answers NoSuchUpload: the object tells.
       if (!isNoSuchUpload(error)) throw error;
-      const result = await this.#completedObject(session.uploadId, parts, plan, session);
+      const result = await completedObject(this.#objectTarget(), v.file.size, { ...session, parts, partCount: plan.parts.length });
       if (!result) throw error;
       await this.#finishCheckpoint();
       progress.finish();
       return result;
     }
-    await this.#verifyObjectCrc(expectedCrc, completed.crc64);
+    await verifyObjectCrc(this.#objectTarget(), expectedCrc, completed.crc64);
     await this.#finishCheckpoint();
     progress.finish();
     return {
@@ -389,32 +343,6 @@ class UploadRun implements StoppableRun {
       bytesSent: session.bytesSent,
       requestId: completed.requestId,
       ...callbackFields(completed),
-    };
-  }
-
-  /** The object at the key, if it is this file: same size and the CRC-64 the recorded parts combine to. */
-  async #completedObject(uploadId: string, parts: CheckpointPart[], plan: PartPlan, session?: Session): Promise<ResumableUploadResult | undefined> {
-    const v = this.#v;
-    if (parts.length !== plan.parts.length) return undefined;
-    const expectedCrc = crc64OfParts([...parts].sort((a, b) => a.partNumber - b.partNumber)).toString();
-    let head;
-    try {
-      head = await this.#client.headObject({ bucket: v.bucket, key: v.key, signal: this.#signal });
-    } catch (error) {
-      if (error instanceof OssServiceError && error.status === 404) return undefined;
-      throw error;
-    }
-    if (head.size !== v.file.size || head.crc64 !== expectedCrc) return undefined;
-    return {
-      bucket: v.bucket,
-      key: v.key,
-      etag: head.etag,
-      size: v.file.size,
-      crc64: expectedCrc,
-      uploadId,
-      partsReused: session ? session.partsReused : parts.length,
-      bytesSent: session ? session.bytesSent : 0,
-      requestId: head.requestId,
     };
   }
 
@@ -493,7 +421,7 @@ class UploadRun implements StoppableRun {
       uploadId: session.uploadId,
       createdAt: session.createdAt,
       updatedAt: new Date().toISOString(),
-      parts: sortedParts(session.done),
+      parts: sortedParts(session.done.values()),
     });
   }
 
@@ -511,9 +439,8 @@ class UploadRun implements StoppableRun {
     return new OssInvalidArgumentError('file', `${this.#v.filePath} changed during the upload (${how}); nothing was completed. Upload it again once it is stable`);
   }
 
-  async #verifyObjectCrc(expected: string, reported: string | undefined): Promise<void> {
-    const actual = reported ?? (await this.#client.headObject({ bucket: this.#v.bucket, key: this.#v.key, signal: this.#signal })).crc64;
-    if (actual !== expected) throw new OssChecksumError(`object ${this.#v.key} CRC-64`, expected, actual ?? '(none)');
+  #objectTarget(): ObjectTarget {
+    return { client: this.#client, bucket: this.#v.bucket, key: this.#v.key, signal: this.#signal };
   }
 
   #throwIfStopped(): void {
@@ -527,10 +454,6 @@ class UploadRun implements StoppableRun {
 
 function isNoSuchUpload(error: unknown): boolean {
   return error instanceof OssServiceError && error.code === 'NoSuchUpload';
-}
-
-function sortedParts(done: Map<number, CheckpointPart>): CheckpointPart[] {
-  return [...done.values()].sort((a, b) => a.partNumber - b.partNumber);
 }
 
 /** Object headers that CompleteMultipartUpload honours too. */
