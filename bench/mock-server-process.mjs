@@ -1,6 +1,8 @@
 // The bench's server, in its own process so its CPU never counts against a client:
 //   node bench/mock-server-process.mjs [--discard] [--latency-ms N] [--bandwidth BYTES_PER_SEC] [--data-dir DIR]
-// Prints one line `listening on http://127.0.0.1:PORT`, then serves until SIGTERM/SIGINT.
+// Prints one line `listening on http://127.0.0.1:PORT`, then serves until SIGTERM/SIGINT, printing
+// `complete-ms N` after each CompleteMultipartUpload: how long the server took to assemble the
+// object, a time no client can shorten (the bench reports throughput with and without it).
 // Credentials: OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET, the same the contenders get.
 import { parseArgs } from 'node:util';
 import { startMockServer } from '../dist/mock-server/index.js';
@@ -27,8 +29,15 @@ const server = await startMockServer({
   bandwidthBytesPerSec: values.bandwidth ? Number(values.bandwidth) : undefined,
   dataDir: values['data-dir'],
   virtualHostSuffix: VIRTUAL_HOST_SUFFIX,
+  log: reportComplete,
 });
 process.stdout.write(`listening on ${server.url}\n`);
+
+/** The mock's request log line is `METHOD PATH API STATUS <ms>ms REQUEST-ID`. */
+function reportComplete(line) {
+  const match = / CompleteMultipartUpload 200 (\d+)ms /.exec(line);
+  if (match) process.stdout.write(`complete-ms ${match[1]}\n`);
+}
 
 const stop = () => server.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);

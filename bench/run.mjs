@@ -111,9 +111,10 @@ async function runScenario(scenario, file, dataDir) {
       const order = CONTENDERS.map((_, i) => CONTENDERS[(i + run) % CONTENDERS.length]);
       for (const contender of order) {
         const key = `bench/${contender.script}-${contender.args.join('-') || 'defaults'}`;
-        const before = { server: await processCpuSeconds(server.pid), machine: await machineCpu() };
+        const before = { server: await processCpuSeconds(server.pid), machine: await machineCpu(), completes: server.completeMs.length };
         const sample = await runContender(contender, server.url, key, file);
         sample.serverCpuSeconds = subtract(await processCpuSeconds(server.pid), before.server);
+        sample.completeSeconds = server.completeMs.slice(before.completes).reduce((sum, ms) => sum + ms, 0) / 1000;
         const machine = await machineCpu();
         sample.machineIdle = machine && before.machine ? (machine.idle - before.machine.idle) / (machine.total - before.machine.total) : undefined;
         samples.get(contender.name).push(sample);
@@ -177,17 +178,22 @@ async function startServer(args) {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...CREDENTIALS_ENV },
   });
+  const completeMs = [];
   const url = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const match = /^listening on (\S+)/.exec(line);
       if (match) resolve(match[1]);
+      const complete = /^complete-ms (\d+)/.exec(line);
+      if (complete) completeMs.push(Number(complete[1]));
     });
     child.on('exit', (code) => reject(new Error(`the mock server exited with ${code} before listening`)));
   });
   return {
     url,
     pid: child.pid,
+    /** Server-side duration of every CompleteMultipartUpload so far, in order. */
+    completeMs,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);
@@ -238,6 +244,9 @@ function summarize(samples) {
     peakRssMiB: median(samples.map((s) => s.maxRssBytes / MiB)),
     serverCpuSecondsPerGiB: medianOrUndefined(samples.map((s) => s.serverCpuSeconds === undefined ? undefined : s.serverCpuSeconds / (s.bytes / GiB))),
     machineIdle: medianOrUndefined(samples.map((s) => s.machineIdle)),
+    completeSeconds: median(samples.map((s) => s.completeSeconds)),
+    // Throughput over the time before the server assembles the object: the part the client decides.
+    mibPerSecondBeforeComplete: median(samples.map((s) => s.bytes / MiB / (s.seconds - s.completeSeconds))),
   };
 }
 
@@ -249,6 +258,11 @@ function markdownTable(results, linkRate) {
   if (linkRate) header.push('× link');
   const withServerCpu = results.every((r) => r.serverCpuSecondsPerGiB !== undefined);
   if (withServerCpu) header.push('server CPU s/GiB', 'machine idle');
+  // Where assembling the object takes the server a noticeable time, the same for every multipart
+  // client, it dilutes their differences: show it, and the ratio over the time before it.
+  const incumbentBestRow = results.find((r) => r.contender.incumbent && r.mibPerSecond === incumbentBest);
+  const withComplete = incumbentBestRow.completeSeconds >= 0.5;
+  if (withComplete) header.push('Complete s', '× ali-oss best before Complete');
   const rows = results.map((r) => {
     const row = [
       r.contender.name,
@@ -262,6 +276,9 @@ function markdownTable(results, linkRate) {
     ];
     if (linkRate) row.push((r.mibPerSecond / (linkRate / MiB)).toFixed(2));
     if (withServerCpu) row.push(r.serverCpuSecondsPerGiB.toFixed(2), `${(r.machineIdle * 100).toFixed(0)}%`);
+    // A single PutObject (the ceiling) has no Complete, so no "before Complete" to compare.
+    if (withComplete && r.completeSeconds === 0) row.push('—', '—');
+    else if (withComplete) row.push(r.completeSeconds.toFixed(1), (r.mibPerSecondBeforeComplete / incumbentBestRow.mibPerSecondBeforeComplete).toFixed(2));
     return row;
   });
   return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
