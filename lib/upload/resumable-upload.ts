@@ -323,7 +323,13 @@ class UploadRun implements StoppableRun {
     } catch (error) {
       // A retried Complete whose first attempt went through answers NoSuchUpload: the object tells.
       if (!isNoSuchUpload(error)) throw error;
-      const result = await completedObject(this.#objectTarget(), v.file.size, { ...session, parts, partCount: plan.parts.length });
+      const result = await completedObject(this.#objectTarget(), v.file.size, {
+        uploadId: session.uploadId,
+        parts,
+        partCount: plan.parts.length,
+        partsReused: session.partsReused,
+        bytesSent: session.bytesSent,
+      });
       if (!result) throw error;
       await this.#finishCheckpoint();
       progress.finish();
