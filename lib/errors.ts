@@ -94,8 +94,8 @@ export class OssInvalidArgumentError extends OssError {
   override name = 'OssInvalidArgumentError';
   override readonly kind = 'OssInvalidArgumentError';
   readonly argument: string;
-  constructor(argument: string, message: string) {
-    super(`Invalid ${argument}: ${message}`);
+  constructor(argument: string, message: string, options?: { cause?: unknown }) {
+    super(`Invalid ${argument}: ${message}`, options);
     this.argument = argument;
   }
 }

@@ -33,6 +33,7 @@ export {
   type ResumableUploadHandle,
   type ResumableUploadOptions,
   type ResumableUploadResult,
+  type ResumeCheck,
   type PartPlan,
   type PlannedPart,
   type CheckpointPaths,

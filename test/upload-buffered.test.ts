@@ -4,6 +4,7 @@
 // anything wrong is sent; and the CRC-64 checks with and without `localCrc64`, including a
 // server whose part CRC disagrees with the bytes (a rewriting proxy in front of the mock).
 import t from 'tap';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc64Hex, crcHexToDecimal } from '../lib/hash/crc64.js';
@@ -51,29 +52,43 @@ t.test('buffered part pipeline', async (t) => {
     t.equal(pool.acquire(), first, 'a released buffer is reused, not reallocated');
   });
 
-  t.test('a retry resends the buffered bytes as they were read, even if the file changed under it', async (t) => {
+  t.test('a retry resends the buffered bytes as they were read; an edit behind a restored mtime is refused, then resumed', async (t) => {
     const partSize = 3 * MiB;
     const { path, data } = fx.file('retry-buffered.bin', 2 * partSize, 11);
     utimesSync(path, FIXED_MTIME, FIXED_MTIME);
     // Part 1's first attempt is cut after 2.5 MiB, so by then at least one 1 MiB slice was reported sent.
     server.faults.add({ api: 'UploadPart', key: 'retry-buffered.bin', partNumber: 1, action: { type: 'drop', afterBytes: 2.5 * MiB } });
     let edited = false;
-    const result = await resumableUpload(client, {
+    const err = await resumableUpload(client, {
       file: path,
       key: 'retry-buffered.bin',
       partSize,
       parallel: 1,
+      checkpointDir,
       onProgress: (sent) => {
         if (sent > 0 && !edited) {
           edited = true;
           flipBytesKeepingMtime(path, 1000, 4096); // inside part 1, already in its buffer
         }
       },
-    });
+    }).catch((e: unknown) => e);
     t.ok(edited);
-    t.ok((await server.readObject(BUCKET, 'retry-buffered.bin')).equals(data), 'the object holds the bytes read before the edit: the retry did not re-read');
-    t.equal(result.crc64, await crcOf(data));
     t.ok(partBytesByNumber(server).get(1)! >= partSize + 2.5 * MiB, 'part 1 was sent twice');
+    // The ctime gives the edit away before Complete: nothing is published, the upload is kept.
+    t.type(err, OssInvalidArgumentError);
+    t.match((err as Error).message, /changed during the upload \(its inode status change time moved.*were kept/);
+    t.equal(server.stats.requests['CompleteMultipartUpload'] ?? 0, 0, 'nothing completed');
+    const [upload] = server.listUploads(BUCKET).filter((u) => u.key === 'retry-buffered.bin');
+    const [part1] = await client.listAllParts({ key: 'retry-buffered.bin', uploadId: upload.uploadId });
+    t.equal(part1.etag.replace(/"/g, ''), createHash('md5').update(data.subarray(0, partSize)).digest('hex').toUpperCase(), 'the retry sent the bytes read before the edit, not a re-read');
+
+    // The re-run re-reads part 1, finds it differs, sends it again: the object is the file as it is now.
+    const result = await resumableUpload(client, { file: path, key: 'retry-buffered.bin', partSize, parallel: 1, checkpointDir });
+    const now = readFileSync(path);
+    t.notOk(now.equals(data));
+    t.ok((await server.readObject(BUCKET, 'retry-buffered.bin')).equals(now));
+    t.equal(result.crc64, await crcOf(now));
+    t.equal(result.partsReused, 1, 'part 2 is unchanged and kept');
   });
 
   t.test('parts above 16 MiB are streamed from the file: a retry re-reads it', async (t) => {
@@ -95,9 +110,12 @@ t.test('buffered part pipeline', async (t) => {
       },
     }).catch((e: unknown) => e);
     t.ok(edited);
-    // The retry streamed the edited bytes under the MD5 of the original ones: the server refuses them.
-    t.type(err, OssServiceError);
-    t.equal((err as OssServiceError).code, 'InvalidDigest');
+    // The retry streamed the edited bytes under the MD5 of the original ones: the server refuses
+    // them, and the error says why (the file changed), with the server's refusal as its cause.
+    t.type(err, OssInvalidArgumentError);
+    t.match((err as Error).message, /changed during the upload/);
+    t.type((err as Error).cause, OssServiceError);
+    t.equal(((err as Error).cause as OssServiceError).code, 'InvalidDigest');
     t.equal(server.stats.requests['CompleteMultipartUpload'] ?? 0, 0);
   });
 

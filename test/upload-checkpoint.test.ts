@@ -31,7 +31,7 @@ const binding: CheckpointBinding = {
   bucket: 'test-bucket',
   key: 'dir/object.bin',
   filePath: '/data/object.bin',
-  file: { size: 250 * 1024, mtimeMs: 1732500000123.456, ino: 4242 },
+  file: { size: 250 * 1024, mtimeMs: 1732500000123.456, ino: 4242, ctimeMs: 1732500000456.789 },
   partSize: 102400,
   optionsDigest: optionsDigest({ 'content-type': 'text/plain' }, undefined),
 };
@@ -105,8 +105,15 @@ t.test('a checkpoint of another target, file, part size or options is not truste
   t.match(verdictFor({ endpoint: 'http://127.0.0.1:9001' }), { uploadId: undefined, reason: /left alone/ }, 'another endpoint: out of reach, nothing to abort');
   t.notOk('foreignOwner' in verdictFor({ partSize: 204800 }), 'this target\'s own stale checkpoint has no foreign owner');
   t.match(judge({ file: { ...binding.file, size: binding.file.size + 1 } }), /size changed/);
-  t.match(judge({ file: { ...binding.file, mtimeMs: binding.file.mtimeMs + 1 } }), /modified/);
-  t.match(judge({ file: { ...binding.file, ino: 1 } }), /replaced/);
+  // Same size, other identity: still resumable (every kept part is re-read), and the change is named.
+  const changeOf = (file: Partial<CheckpointBinding['file']>) => {
+    const verdict = verdictFor({ file: { ...binding.file, ...file } });
+    return verdict.trusted ? verdict.fileChange : `distrusted: ${verdict.reason}`;
+  };
+  t.match(changeOf({ mtimeMs: binding.file.mtimeMs + 1 }), /^it was modified/);
+  t.match(changeOf({ ino: 1 }), /^it was replaced/);
+  t.match(changeOf({ ctimeMs: (binding.file.ctimeMs ?? 0) + 1 }), /^its inode status change time moved/);
+  t.equal(changeOf({}), undefined, 'an unchanged identity is no change');
   t.match(judge({ partSize: 204800 }), /part size 102400/);
   t.match(judge({ optionsDigest: optionsDigest({ 'content-type': 'image/png' }, undefined) }), /headers, metadata or callback/);
   const misfit = sealCheckpoint(content({ parts: [{ partNumber: 3, size: 102400, md5: MD5_A, crc64: '1', etag: ETAG_A }] }));
@@ -124,12 +131,16 @@ t.test('reconciling with the server keeps only parts with the recorded size and 
     { partNumber: 2, size: 102400, etag: '"00000000000000000000000000000000"', lastModified: '', crc64: '11' },
     { partNumber: 3, size: 51200, etag: ETAG_A, lastModified: '', crc64: undefined },
   ];
-  const result = reconcileParts(plan, recorded, server);
+  const result = reconcileParts(plan, recorded, server, true);
   t.same(result.kept.map((p) => p.partNumber), [1]);
   t.same(result.pending.map((p) => p.partNumber), [2, 3]);
-  t.same([...result.unrecorded.keys()], [3], 'an unrecorded server part is a candidate for a local hash check');
-  const crcMismatch = reconcileParts(plan, recorded, [{ ...server[0], crc64: '12' }]);
+  t.same([...result.onServer.keys()], [2, 3], 'every other server part of the planned size is a candidate for a local hash check');
+  const crcMismatch = reconcileParts(plan, recorded, [{ ...server[0], crc64: '12' }], true);
   t.same(crcMismatch.kept, [], 'a CRC-64 that differs is not kept');
+  const verifying = reconcileParts(plan, recorded, server, false);
+  t.same(verifying.kept, [], 'without trusting the record nothing is kept unread');
+  t.same([...verifying.onServer.keys()], [1, 2, 3], 'every server part waits for its bytes to be re-read');
+  t.same(verifying.pending.map((p) => p.partNumber), [1, 2, 3]);
 });
 
 t.test('atomic writes: mode 0600, content replaced whole, no temp files left', async (t) => {

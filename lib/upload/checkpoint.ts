@@ -53,7 +53,7 @@ export function sealCheckpoint(content: CheckpointContent): Checkpoint {
     key: content.key,
     filePath: content.filePath,
     uploadId: content.uploadId,
-    file: { size: content.file.size, mtimeMs: content.file.mtimeMs, ino: content.file.ino },
+    file: { size: content.file.size, mtimeMs: content.file.mtimeMs, ino: content.file.ino, ctimeMs: content.file.ctimeMs },
     partSize: content.partSize,
     optionsDigest: content.optionsDigest,
     createdAt: content.createdAt,
@@ -292,6 +292,7 @@ function schemaProblem(v: Record<string, unknown>): string | undefined {
   }
   const file = v['file'];
   if (!isRecord(file) || !isCount(file['size']) || typeof file['mtimeMs'] !== 'number' || typeof file['ino'] !== 'number') return 'file identity is missing';
+  if (file['ctimeMs'] !== undefined && typeof file['ctimeMs'] !== 'number') return 'file ctimeMs is not a number';
   if (!isCount(v['partSize']) || v['partSize'] === 0) return 'partSize is not a positive integer';
   if (!Array.isArray(v['parts'])) return 'parts is not a list';
   const seen = new Set<number>();

@@ -30,12 +30,6 @@ export interface PreparedPart {
   crc64: string | undefined;
 }
 
-export interface PartOutcome {
-  record: CheckpointPart;
-  /** The server already had these bytes (an unrecorded part from an earlier run). */
-  reused: boolean;
-}
-
 /**
  * Reads and hashes `part`: into `buffer` when given (which must hold the part), else by streaming
  * its file range. `localCrc64` adds the CRC-64 to the same pass.
@@ -57,22 +51,23 @@ export async function preparePart(
 }
 
 /**
- * Uploads the prepared part, unless `onServer` (a part the server has but no checkpoint
- * recorded) turns out to hold exactly these bytes. The returned ETag must be the MD5 sent
- * (checked by uploadPart); a CRC-64 computed here must equal the one the server reports.
+ * The record of `onServer` (a part an earlier run left on the server) if it holds exactly the
+ * prepared bytes, the file's as they are now: same size, its ETag their MD5, and its CRC-64 theirs
+ * when both are known. Undefined when the part must be sent again.
  */
-export async function uploadPreparedPart(
-  target: PartTarget,
-  part: PlannedPart,
-  prepared: PreparedPart,
-  onServer: PartInfo | undefined,
-  signal: AbortSignal,
-): Promise<PartOutcome> {
+export async function reusablePart(part: PlannedPart, prepared: PreparedPart, onServer: PartInfo, signal: AbortSignal): Promise<CheckpointPart | undefined> {
   const local = { size: part.size, md5: prepared.md5, crc64: prepared.crc64 };
-  if (onServer && serverHasRecordedPart(onServer, local)) {
-    const crc64 = prepared.crc64 ?? onServer.crc64 ?? (await crc64Of(prepared.body, signal));
-    return { record: { partNumber: part.partNumber, ...local, crc64, etag: onServer.etag }, reused: true };
-  }
+  if (!serverHasRecordedPart(onServer, local)) return undefined;
+  const crc64 = prepared.crc64 ?? onServer.crc64 ?? (await crc64Of(prepared.body, signal));
+  return { partNumber: part.partNumber, ...local, crc64, etag: onServer.etag };
+}
+
+/**
+ * Uploads the prepared part. The returned ETag must be the MD5 sent (checked by uploadPart); a
+ * CRC-64 computed here must equal the one the server reports.
+ */
+export async function uploadPreparedPart(target: PartTarget, part: PlannedPart, prepared: PreparedPart, signal: AbortSignal): Promise<CheckpointPart> {
+  const local = { size: part.size, md5: prepared.md5, crc64: prepared.crc64 };
   const { progress } = target;
   const result = await target.client.uploadPart({
     bucket: target.bucket,
@@ -90,7 +85,7 @@ export async function uploadPreparedPart(
   }
   // Without a local CRC the server's is recorded: the MD5 (ETag) check already proved the part intact.
   const crc64 = prepared.crc64 ?? result.crc64 ?? (await crc64Of(prepared.body, signal));
-  return { record: { partNumber: part.partNumber, ...local, crc64, etag: result.etag }, reused: false };
+  return { partNumber: part.partNumber, ...local, crc64, etag: result.etag };
 }
 
 /** A part's CRC-64 after all: only for servers that report none (OSS always does). */

@@ -50,6 +50,14 @@ export class ProgressTracker {
   }
 
   /**
+   * Bytes counted as done at the start (a part an earlier run left on the server) turned out not
+   * to be the file's: they no longer count, and the display holds its value until passed again.
+   */
+  withdraw(size: number): void {
+    this.#confirmed -= size;
+  }
+
+  /**
    * The upload starts over (the server lost it): nothing counts as confirmed any more, but the
    * display holds its value until the new upload passes it, so it never goes backwards.
    */

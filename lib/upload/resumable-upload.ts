@@ -22,6 +22,7 @@ import { PartBufferPool } from './part-buffers.js';
 import { preparePart } from './part-uploader.js';
 import { completedObject, verifyObjectCrc, type ObjectTarget } from './object-check.js';
 import { sendParts } from './send-parts.js';
+import { firstChangedPart } from './verify-parts.js';
 import { sortedParts, type Session } from './session.js';
 import { choosePartSize, fitsSinglePut, planParts, type PartPlan } from './plan.js';
 import { ProgressTracker } from './progress.js';
@@ -50,6 +51,8 @@ class UploadRun implements StoppableRun {
   #partBuffers: PartBufferPool | undefined;
   /** The file, open for the buffered reads of the whole upload. */
   #openFile: OpenedFile | undefined;
+  /** How the file's identity differs from the trusted checkpoint's (same size), if it does. */
+  #fileChangedSinceCheckpoint: string | undefined;
 
   constructor(client: OssClient, options: ResumableUploadOptions) {
     this.#client = client;
@@ -131,7 +134,10 @@ class UploadRun implements StoppableRun {
     const loaded = await readCheckpoint(path);
     if (loaded.state === 'missing') return undefined;
     const verdict = judgeCheckpoint(loaded, this.#binding, plan);
-    if (verdict.trusted) return verdict.checkpoint;
+    if (verdict.trusted) {
+      this.#fileChangedSinceCheckpoint = verdict.fileChange;
+      return verdict.checkpoint;
+    }
     const { uploadId, foreignOwner } = verdict;
     // Another target's upload is aborted only if nothing else can resume it: its own checkpoint
     // (a copy of which this one may be) still naming it means another run may be driving it.
@@ -200,7 +206,9 @@ class UploadRun implements StoppableRun {
       if ('result' in resumed) return resumed.result;
       this.#session = resumed.session;
     }
-    const alreadyDone = [...(this.#session?.done.values() ?? [])].reduce((sum, part) => sum + part.size, 0);
+    // Parts on the server still to be verified count as done until one proves otherwise.
+    const resumed = this.#session;
+    const alreadyDone = resumed ? sumSizes(resumed.done.values()) + sumSizes(resumed.onServer.values()) : 0;
     const progress = this.#progress(alreadyDone);
     for (let restarted = false; ; restarted = true) {
       this.#session ??= await this.#startSession(plan);
@@ -222,19 +230,18 @@ class UploadRun implements StoppableRun {
   /** Checks the recorded upload against the server: a session to continue, or the finished object. */
   async #resume(checkpoint: Checkpoint, plan: PartPlan): Promise<{ session: Session | undefined } | { result: ResumableUploadResult }> {
     const v = this.#v;
+    const changed = this.#fileChangedSinceCheckpoint;
+    // Only resumeCheck 'identity' with an identity unchanged down to the ctime keeps parts unread.
+    const trustRecorded = v.resumeCheck === 'identity' && changed === undefined;
+    if (changed) this.#note(`The file changed since the checkpoint was written (${changed}); every part already on the server is re-read and kept only if it still holds the file's bytes`);
     let serverParts: PartInfo[];
     try {
       serverParts = await this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal });
     } catch (error) {
       if (!isNoSuchUpload(error)) throw error;
-      // Completed by a run that died before deleting its checkpoint? The object tells.
-      const result = await completedObject(this.#objectTarget(), v.file.size, {
-        uploadId: checkpoint.uploadId,
-        parts: checkpoint.parts,
-        partCount: plan.parts.length,
-        partsReused: checkpoint.parts.length,
-        bytesSent: 0,
-      });
+      // Completed by a run that died before deleting its checkpoint? The object tells, once the
+      // recorded parts are proved to still be the file's bytes.
+      const result = await this.#objectCompletedEarlier(checkpoint, plan, trustRecorded);
       if (result) {
         this.#note(`Upload ${checkpoint.uploadId} had already been completed; the object matches the file`);
         await deleteCheckpoint(this.#paths!.checkpoint);
@@ -245,21 +252,36 @@ class UploadRun implements StoppableRun {
       await deleteCheckpoint(this.#paths!.checkpoint);
       return { session: undefined };
     }
-    const { kept, pending, unrecorded } = reconcileParts(plan, checkpoint.parts, serverParts);
-    this.#note(`Resuming upload ${checkpoint.uploadId}: ${kept.length} of ${plan.parts.length} parts are already on the server`);
+    const { kept, pending, onServer } = reconcileParts(plan, checkpoint.parts, serverParts, trustRecorded);
+    const onServerCount = kept.length + onServer.size;
+    const how = trustRecorded ? 'kept without re-reading (resumeCheck identity; the file is unchanged)' : "each is re-read and kept only if it hashes to the server's ETag";
+    this.#note(`Resuming upload ${checkpoint.uploadId}: ${onServerCount} of ${plan.parts.length} parts are already on the server; ${how}`);
     const session: Session = {
       uploadId: checkpoint.uploadId,
       createdAt: checkpoint.createdAt,
       done: new Map(kept.map((part) => [part.partNumber, part])),
       pending,
-      unrecorded,
+      onServer,
       partsReused: kept.length,
       bytesSent: 0,
       writer: this.#checkpointWriter(),
     };
-    // Forget recorded parts the server no longer has, so the checkpoint says what is true.
+    // Forget recorded parts not kept yet, so the checkpoint says only what is proved.
     if (kept.length !== checkpoint.parts.length) session.writer?.schedule(() => this.#snapshot(session));
     return { session };
+  }
+
+  /** The object at the key, if an earlier run completed `checkpoint`'s upload from the file as it is now. */
+  async #objectCompletedEarlier(checkpoint: Checkpoint, plan: PartPlan, trustRecorded: boolean): Promise<ResumableUploadResult | undefined> {
+    const v = this.#v;
+    const upload = { uploadId: checkpoint.uploadId, parts: checkpoint.parts, partCount: plan.parts.length, partsReused: checkpoint.parts.length, bytesSent: 0 };
+    const result = await completedObject(this.#objectTarget(), v.file.size, upload);
+    if (!result || trustRecorded) return result;
+    const recorded = new Map(checkpoint.parts.map((part) => [part.partNumber, part]));
+    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#openFile ?? v.filePath, buffers: this.#partBuffers, parallel: v.parallel, signal: this.#signal });
+    if (changedPart === undefined) return result;
+    this.#note(`The object at ${v.key} was completed by an earlier run from other bytes (part ${changedPart} of the file differs now); uploading the file again`);
+    return undefined;
   }
 
   async #startSession(plan: PartPlan): Promise<Session> {
@@ -276,7 +298,7 @@ class UploadRun implements StoppableRun {
       createdAt: new Date().toISOString(),
       done: new Map(),
       pending: plan.parts,
-      unrecorded: new Map(),
+      onServer: new Map(),
       partsReused: 0,
       bytesSent: 0,
       writer: this.#checkpointWriter(),
@@ -297,6 +319,7 @@ class UploadRun implements StoppableRun {
       localCrc64: v.localCrc64,
       signal: this.#signal,
       snapshot: () => this.#snapshot(session),
+      note: (message) => this.#note(message),
     });
     this.#throwIfStopped();
   }
@@ -371,11 +394,17 @@ class UploadRun implements StoppableRun {
       return new OssCancelledError(`The upload of ${this.#v?.filePath ?? 'the file'} was ${what}${next}`, { cause: error });
     }
     // A file that changed explains most failures (InvalidDigest, short reads) better than they do.
-    const changed = await this.#fileChange();
+    const changed = await this.#fileChange(error instanceof OssInvalidArgumentError ? undefined : error);
     if (changed) {
-      // The parts sent so far are of a file that no longer exists: nothing can resume them.
-      await this.#discardUpload();
-      return changed;
+      // Same size: the parts sent so far may still be the file's, and a resume re-reads each one
+      // before keeping it, so they are kept. Another size or no file: nothing can resume them.
+      if (!changed.sameSize || !this.#paths || !uploadId) {
+        await this.#discardUpload();
+        appendToMessage(changed.error, '. Upload it again once it is stable');
+        return changed.error;
+      }
+      appendToMessage(changed.error, `. Upload ${uploadId} and the checkpoint ${this.#paths.checkpoint} were kept: once the file is stable, run the same upload again; the parts whose bytes are unchanged are kept, the others sent again`);
+      return changed.error;
     }
     if (!uploadId) return error;
     if (this.#paths) {
@@ -433,16 +462,21 @@ class UploadRun implements StoppableRun {
 
   async #checkFileUnchanged(): Promise<void> {
     const changed = await this.#fileChange();
-    if (changed) throw changed;
+    if (changed) throw changed.error;
   }
 
-  /** An error describing how the file differs from when the upload started, or undefined. */
-  async #fileChange(): Promise<OssInvalidArgumentError | undefined> {
+  /**
+   * How the file differs from when the upload started (size, mtime, inode or ctime), or undefined.
+   * `cause`: the failure the change may explain.
+   */
+  async #fileChange(cause?: unknown): Promise<{ error: OssInvalidArgumentError; sameSize: boolean } | undefined> {
     const then = this.#v.file;
     const now = await readFileIdentity(this.#v.filePath).catch((error: unknown) => error as Error);
     if (!(now instanceof Error) && sameFileIdentity(then, now)) return undefined;
     const how = now instanceof Error ? 'it can no longer be read' : describeFileChange(then, now);
-    return new OssInvalidArgumentError('file', `${this.#v.filePath} changed during the upload (${how}); nothing was completed. Upload it again once it is stable`);
+    const message = `${this.#v.filePath} changed during the upload (${how}); nothing was completed`;
+    const error = new OssInvalidArgumentError('file', message, cause === undefined ? undefined : { cause });
+    return { error, sameSize: !(now instanceof Error) && now.size === then.size };
   }
 
   #objectTarget(): ObjectTarget {
@@ -456,6 +490,12 @@ class UploadRun implements StoppableRun {
   #note(message: string): void {
     this.#options.onNote?.(message);
   }
+}
+
+function sumSizes(parts: Iterable<{ size: number }>): number {
+  let sum = 0;
+  for (const part of parts) sum += part.size;
+  return sum;
 }
 
 function isNoSuchUpload(error: unknown): boolean {

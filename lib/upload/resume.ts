@@ -20,7 +20,11 @@ export interface CheckpointBinding {
 }
 
 export type CheckpointVerdict =
-  | { trusted: true; checkpoint: Checkpoint }
+  /**
+   * `fileChange`: how the file's identity (mtime, inode, ctime) differs from the checkpoint's, if
+   * it does; its size is the same. The upload can still be resumed, with every part re-verified.
+   */
+  | { trusted: true; checkpoint: Checkpoint; fileChange: string | undefined }
   /**
    * `uploadId`: the old upload to abort, if one could be read and this client can reach it.
    * `foreignOwner`: set when the checkpoint belongs to another bucket, key or file on this
@@ -48,51 +52,58 @@ export function judgeCheckpoint(loaded: Exclude<LoadedCheckpoint, { state: 'miss
       return { trusted: false, reason, uploadId, foreignOwner: { endpoint, bucket, key, filePath } };
     }
   }
-  if (!sameFileIdentity(checkpoint.file, expected.file)) return distrust(`the file changed since it was written: ${describeFileChange(checkpoint.file, expected.file)}`);
+  // A new size means a new part plan: nothing recorded can be matched to it. Any other change is
+  // survivable, because a part is kept only once its bytes are re-read and found on the server.
+  if (checkpoint.file.size !== expected.file.size) return distrust(`the file changed since it was written: ${describeFileChange(checkpoint.file, expected.file)}`);
   if (checkpoint.partSize !== expected.partSize) return distrust(`it was made with part size ${checkpoint.partSize}, this run uses ${expected.partSize}`);
   if (checkpoint.optionsDigest !== expected.optionsDigest) return distrust('the headers, metadata or callback differ from this run\'s');
   for (const part of checkpoint.parts) {
     const planned = plan.parts[part.partNumber - 1];
     if (!planned || planned.size !== part.size) return distrust(`its part ${part.partNumber} does not fit the file's part plan`);
   }
-  return { trusted: true, checkpoint };
+  const fileChange = sameFileIdentity(checkpoint.file, expected.file) ? undefined : describeFileChange(checkpoint.file, expected.file);
+  return { trusted: true, checkpoint, fileChange };
 }
 
 export interface PartReconciliation {
   /** Recorded locally and confirmed by the server: kept without reading the file. */
   kept: CheckpointPart[];
-  /** Still to do, in part order. */
+  /** Still to do, in part order: sent, or kept once verified if it is in `onServer`. */
   pending: PlannedPart[];
   /**
-   * Parts the server has but the checkpoint does not record (the run died before writing it):
-   * kept only if the local range hashes to the same ETag, else re-sent.
+   * Parts the server holds with the planned size that are not kept yet: each is kept only if the
+   * file's bytes for it hash to the server's ETag when it is read, else it is re-sent.
    */
-  unrecorded: Map<number, PartInfo>;
+  onServer: Map<number, PartInfo>;
 }
 
 /**
- * A part counts as done only if the server has it with the planned size and the recorded ETag
- * (and CRC-64 when the server reports one). Everything else is re-sent; gaps are fine.
+ * Which parts the server holds may be kept. With `trustRecorded` (resumeCheck 'identity' and an
+ * unchanged file) a part the checkpoint records and the server lists with the same size and ETag
+ * (and CRC-64 when both know one) is kept unread. Otherwise nothing is kept unread: every part the
+ * server holds with the planned size waits in `onServer` for its bytes to be re-read and compared,
+ * so a file changed behind an unchanged identity, or a forged part list, cannot put bytes that are
+ * not the file's into the object. Everything else is (re-)sent; gaps are fine.
  */
-export function reconcileParts(plan: PartPlan, recorded: CheckpointPart[], serverParts: PartInfo[]): PartReconciliation {
-  const onServer = new Map(serverParts.map((p) => [p.partNumber, p]));
+export function reconcileParts(plan: PartPlan, recorded: CheckpointPart[], serverParts: PartInfo[], trustRecorded: boolean): PartReconciliation {
+  const listed = new Map(serverParts.map((p) => [p.partNumber, p]));
   const byNumber = new Map(recorded.map((p) => [p.partNumber, p]));
   const kept: CheckpointPart[] = [];
   const pending: PlannedPart[] = [];
-  const unrecorded = new Map<number, PartInfo>();
+  const onServer = new Map<number, PartInfo>();
   for (const planned of plan.parts) {
-    const server = onServer.get(planned.partNumber);
+    const server = listed.get(planned.partNumber);
     const local = byNumber.get(planned.partNumber);
     if (server && server.size === planned.size) {
-      if (local && serverHasRecordedPart(server, local)) {
+      if (trustRecorded && local && serverHasRecordedPart(server, local)) {
         kept.push({ ...local, etag: server.etag });
         continue;
       }
-      if (!local) unrecorded.set(planned.partNumber, server);
+      onServer.set(planned.partNumber, server);
     }
     pending.push(planned);
   }
-  return { kept, pending, unrecorded };
+  return { kept, pending, onServer };
 }
 
 /**

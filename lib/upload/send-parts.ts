@@ -5,7 +5,7 @@ import type { OpenedFile } from '../hash/read-range.js';
 import { isRetryable } from '../transport/retry.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { PartBufferPool } from './part-buffers.js';
-import { preparePart, uploadPreparedPart, type PartTarget } from './part-uploader.js';
+import { preparePart, reusablePart, uploadPreparedPart, type PartTarget } from './part-uploader.js';
 import type { Session } from './session.js';
 
 /** Abort listeners one part in flight may hold on the upload's signal at once. */
@@ -23,6 +23,8 @@ export interface SendPartsOptions {
   signal: AbortSignal;
   /** The checkpoint to write after a part finished. */
   snapshot: () => Checkpoint;
+  /** Tells the caller about decisions (a part on the server that is not the file's bytes). */
+  note: (message: string) => void;
 }
 
 /**
@@ -53,11 +55,23 @@ export async function sendParts(session: Session, options: SendPartsOptions): Pr
       for (let part = queue.shift(); part && failure === undefined && !signal.aborted; part = queue.shift()) {
         try {
           const prepared = await preparePart(file, part, buffer, options.localCrc64, signal);
-          const outcome = await uploadPreparedPart(target, part, prepared, session.unrecorded.get(part.partNumber), signal);
-          session.done.set(part.partNumber, outcome.record);
-          if (outcome.reused) session.partsReused++;
-          else session.bytesSent += part.size;
-          target.progress.confirm(part.partNumber, part.size);
+          const onServer = session.onServer.get(part.partNumber);
+          // A part an earlier run left is kept only if it holds the bytes just read; its size
+          // already counts as done in the progress, so only a rejected one changes it.
+          const reused = onServer && (await reusablePart(part, prepared, onServer, signal));
+          if (reused) {
+            session.done.set(part.partNumber, reused);
+            session.partsReused++;
+          } else {
+            if (onServer) {
+              session.onServer.delete(part.partNumber);
+              target.progress.withdraw(part.size);
+              options.note(`Part ${part.partNumber} on the server differs from the file as it is now (changed since it was sent); sending it again`);
+            }
+            session.done.set(part.partNumber, await uploadPreparedPart(target, part, prepared, signal));
+            session.bytesSent += part.size;
+            target.progress.confirm(part.partNumber, part.size);
+          }
           session.writer?.schedule(snapshot);
         } catch (error) {
           target.progress.reset(part.partNumber);

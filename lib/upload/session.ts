@@ -9,8 +9,8 @@ export interface Session {
   createdAt: string;
   done: Map<number, CheckpointPart>;
   pending: PlannedPart[];
-  /** On the server but not in the checkpoint: kept if the local bytes hash to the same ETag. */
-  unrecorded: Map<number, PartInfo>;
+  /** Parts the server holds that are not kept yet: kept once the file's bytes hash to the server's ETag. */
+  onServer: Map<number, PartInfo>;
   partsReused: number;
   bytesSent: number;
   writer: CheckpointWriter | undefined;

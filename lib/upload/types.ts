@@ -1,6 +1,8 @@
 // Options and result of a resumable upload, shared by the engine's modules and the public API.
 import type { UploadCallback } from '../api/types.js';
 
+export type ResumeCheck = 'content' | 'identity';
+
 export interface ResumableUploadOptions {
   /** Local file to upload. */
   file: string;
@@ -42,6 +44,17 @@ export interface ResumableUploadOptions {
   callback?: UploadCallback | undefined;
   /** Use multipart even when the file fits in one part. */
   forceMultipart?: boolean | undefined;
+  /**
+   * What a resume must prove before it keeps a part an earlier run left on the server:
+   * - 'content' (default): re-read the part from the file and keep it only if its MD5 is the
+   *   server's ETag for it. Costs one read and hash of the parts kept (bench/README.md has the
+   *   figures), and no edit of the file, forged checkpoint or restored mtime can get bytes that
+   *   are not the file's into the object.
+   * - 'identity': keep the parts the checkpoint records unread when the file's size, mtime, inode
+   *   and inode change time (ctime) are all unchanged; otherwise verify as 'content'. Faster on
+   *   slow disks; trusts the file system and the checkpoint directory.
+   */
+  resumeCheck?: ResumeCheck | undefined;
   /** Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted. */
   onNote?: ((note: string) => void) | undefined;
 }

@@ -7,7 +7,7 @@ import { callbackHeaders } from '../api/callback.js';
 import type { UploadCallback } from '../api/types.js';
 import { readFileIdentity, type FileIdentity } from './file-identity.js';
 import { DEFAULT_PART_SIZE, MAX_FILE_SIZE, MAX_PART_SIZE, MIN_PART_SIZE } from './plan.js';
-import type { ResumableUploadOptions } from './types.js';
+import type { ResumableUploadOptions, ResumeCheck } from './types.js';
 
 /**
  * Parts in flight by default, from bench/README.md (2 cores, 8 MiB parts). Against the verifying
@@ -38,6 +38,7 @@ export interface ValidatedUpload {
   forceMultipart: boolean;
   deleteUploadOnCancel: boolean;
   localCrc64: boolean;
+  resumeCheck: ResumeCheck;
 }
 
 export async function validateUploadOptions(options: ResumableUploadOptions, clientBucket: string | undefined): Promise<ValidatedUpload> {
@@ -60,6 +61,10 @@ export async function validateUploadOptions(options: ResumableUploadOptions, cli
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new OssInvalidArgumentError('onProgress', 'must be a function (sentBytes, totalBytes) => void');
   }
+  const resumeCheck = options.resumeCheck ?? 'content';
+  if (resumeCheck !== 'content' && resumeCheck !== 'identity') {
+    throw new OssInvalidArgumentError('resumeCheck', `${JSON.stringify(resumeCheck)} is not 'content' or 'identity'`);
+  }
   const headers = objectHeaders(options); // throws on names/values that would corrupt the request
   callbackHeaders(options.callback); // same for the callback
   if (typeof options.file !== 'string' || options.file === '') throw new OssInvalidArgumentError('file', 'give the path of the file to upload');
@@ -81,5 +86,6 @@ export async function validateUploadOptions(options: ResumableUploadOptions, cli
     forceMultipart: options.forceMultipart === true,
     deleteUploadOnCancel: options.deleteUploadOnCancel ?? true,
     localCrc64: options.localCrc64 === true,
+    resumeCheck,
   };
 }
