@@ -121,3 +121,13 @@ t.test('--sign-version v4 --region: signed with V4 for that region', async (t) =
   const v1 = await upload('v1.bin', '--sign-version', 'v1', '--region', 'cn-beijing');
   t.equal(v1.code, 0, v1.stderr);
 });
+
+t.test('--resume-check: identity and content are accepted, anything else is a usage error', async (t) => {
+  const file = await sampleFile(120 * 1024);
+  const bad = await runCli(['upload', file, `oss://${BUCKET}/resume-check.bin`, '--resume-check', 'trust', '--checkpoint-dir', checkpointDir], { env });
+  t.equal(bad.code, 2, bad.stderr);
+  t.match(bad.stderr, /--resume-check "trust": use content .* or identity/);
+  const ok = await runCli(['upload', file, `oss://${BUCKET}/resume-check.bin`, '--resume-check', 'identity', '--json', '--checkpoint-dir', checkpointDir], { env });
+  t.equal(ok.code, 0, ok.stderr);
+  t.match(JSON.parse(ok.stdout), { key: 'resume-check.bin', size: 120 * 1024 });
+});

@@ -60,6 +60,11 @@ Options:
   --force-multipart       use multipart even for a file small enough for one PUT
   --local-crc64           also compute each part's CRC-64 here and check it against OSS's
                           (every part is always checked by Content-MD5, the object by CRC-64)
+  --resume-check content|identity
+                          what a resume proves before keeping a part already on the server:
+                          content (default) re-reads it and compares its MD5 with the server's
+                          ETag; identity keeps recorded parts unread while the file's size, mtime,
+                          inode and ctime are unchanged (faster on slow disks)
   --abort-on-cancel       on Ctrl-C, abort the upload and delete the checkpoint instead of keeping them
   --json                  print one JSON object on stdout: bucket, key, etag, size, crc64, uploadId,
                           partsReused, bytesSent, seconds (progress still goes to stderr)

@@ -3,7 +3,7 @@
 // aborts the upload and deletes the checkpoint. Either way the exit code is 130.
 import { OssCancelledError } from '../../errors.js';
 import type { UploadCallback } from '../../api/types.js';
-import { choosePartSize, MAX_PART_SIZE, MIN_PART_SIZE, resumableUpload, type ResumableUploadResult } from '../../upload/index.js';
+import { choosePartSize, MAX_PART_SIZE, MIN_PART_SIZE, resumableUpload, type ResumableUploadResult, type ResumeCheck } from '../../upload/index.js';
 import { MAX_PARALLEL } from '../../upload/validate.js';
 import { parseCommandArgs, parseObjectUrl, parsePairs, parsePositiveInt, parseSize, requirePositionals, UsageError } from '../args.js';
 import { withClient, type CommandContext } from '../command.js';
@@ -27,6 +27,7 @@ const OPTIONS = {
   'callback-var': { type: 'string', multiple: true },
   'force-multipart': { type: 'boolean' },
   'local-crc64': { type: 'boolean' },
+  'resume-check': { type: 'string' },
   'abort-on-cancel': { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -50,6 +51,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
   if (values['content-type'] !== undefined) headers['Content-Type'] = values['content-type'];
   const meta = parsePairs(values.meta, '=', '--meta');
   const callback = callbackFrom(values.callback, values['callback-body'], values['callback-var']);
+  const resumeCheck = resumeCheckFlag(values['resume-check']);
   const settings = resolveClientSettings(values, io.env, 'upload');
   const output = new Output(io, values, secretValues(io.env));
   const checkpointDir = values['checkpoint-dir'] ?? defaultStateDir(io.env);
@@ -72,6 +74,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
       callback,
       forceMultipart: values['force-multipart'] === true,
       localCrc64: values['local-crc64'] === true,
+      resumeCheck,
       deleteUploadOnCancel: values['abort-on-cancel'] === true,
       onNote: (note) => {
         bar?.clear();
@@ -154,4 +157,9 @@ function describeResult(file: string, result: ResumableUploadResult, seconds: nu
     `  ${formatBytes(result.size)} in ${formatDuration(seconds)} (${formatRate(result.bytesSent / Math.max(seconds, 1e-3))} sent)${reused}`,
     `  etag ${result.etag}, crc64 ${result.crc64}${result.uploadId ? `, upload id ${result.uploadId}` : ''}`,
   ].join('\n');
+}
+
+function resumeCheckFlag(value: string | undefined): ResumeCheck | undefined {
+  if (value === undefined || value === 'content' || value === 'identity') return value;
+  throw new UsageError(`--resume-check ${JSON.stringify(value)}: use content (re-read each part kept on a resume, the default) or identity`, 'upload');
 }
