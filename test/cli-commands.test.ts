@@ -126,7 +126,7 @@ t.test('a missing file, a directory or an unreadable file: the engine\'s typed m
   // The engine's messages, naming the file and what to do.
   const cases: Array<[string, string, string]> = [
     ['missing', missing, `Invalid file: ${missing} does not exist; check the path of the file to upload`],
-    ['a directory', work, `Invalid file: ${work} is a directory; give the path of a regular file`],
+    ['a directory', work, `Invalid file: ${work} is a directory, not a regular file; give the path of a regular file`],
   ];
   // root reads any file whatever its mode, so only an ordinary user can see this case.
   if (process.getuid?.() !== 0) cases.push(['unreadable', unreadable, `Invalid file: ${unreadable} is not readable (EACCES); check its permissions`]);

@@ -17,11 +17,14 @@ const context: CommandContext = {
     let interrupts = 0;
     // The first signal lets the command stop cleanly (keeping the checkpoint, removing temp files);
     // a second one means "now". A closed terminal or `kill` deserves the same care as Ctrl-C.
-    const listener = () => {
+    const listener = (signal: NodeJS.Signals) => {
       interrupts++;
       if (interrupts === 1) return handler();
       process.stderr.write('\ninterrupted again; exiting at once\n');
-      process.exit(130);
+      // Die of the signal itself, with its default action: process.exit() waits for libuv's
+      // threads, and one stuck in a system call (a hung NFS read) would hold the process for good.
+      for (const each of INTERRUPT_SIGNALS) process.removeAllListeners(each);
+      process.kill(process.pid, signal);
     };
     for (const signal of INTERRUPT_SIGNALS) process.on(signal, listener);
     return () => {

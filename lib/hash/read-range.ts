@@ -1,6 +1,7 @@
 // The one read loop for byte ranges of a file: fills a caller's buffer, retries short reads, and
 // turns a file that ends early into a typed "the file changed" error. Shared by the range hashing
 // (md5.ts) and the upload engine's reusable part buffers.
+import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { OssCancelledError, OssInvalidArgumentError } from '../errors.js';
 
@@ -16,12 +17,55 @@ export function checkRange(start: number, end: number): void {
   }
 }
 
-/** Opens `path` for reading; an OS error (ENOENT, EACCES, EISDIR...) becomes OssInvalidArgumentError. */
+/**
+ * O_NONBLOCK: opening a FIFO with no writer (or a device) would otherwise block the thread for
+ * good, and the process with it (it cannot exit while a libuv thread hangs in open()). It changes
+ * nothing for a regular file, whose reads never block in that sense.
+ */
+const OPEN_WITHOUT_BLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens `path` for reading without ever blocking, and makes sure what was opened is a regular
+ * file (checked on the open descriptor, so a path swapped after a check cannot slip through).
+ * Missing, unreadable and special files are OssInvalidArgumentError naming the path.
+ */
 export async function openForReading(path: string): Promise<OpenedFile> {
-  const handle = await open(path, 'r').catch((error: unknown) => {
-    throw fileError(error, path);
+  const handle = await open(path, OPEN_WITHOUT_BLOCKING).catch((error: unknown) => {
+    throw openError(error, path);
   });
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new OssInvalidArgumentError('file', `${path} is ${kindOf(stats)}, not a regular file; give the path of a regular file`);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   return { handle, path };
+}
+
+/** What a non-regular file is, for messages. */
+export function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return stats.isFile() ? 'a regular file' : 'not a regular file';
+}
+
+function openError(error: unknown, path: string): Error {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new OssInvalidArgumentError('file', `${path} does not exist; check the path of the file to upload`);
+    case 'EISDIR':
+      return new OssInvalidArgumentError('file', `${path} is a directory; give the path of a regular file`);
+    case 'EACCES':
+    case 'EPERM':
+      return new OssInvalidArgumentError('file', `${path} is not readable (${code}); check its permissions`);
+    default:
+      return fileError(error, path);
+  }
 }
 
 /**

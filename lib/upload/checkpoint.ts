@@ -1,8 +1,9 @@
 // The checkpoint file: schema, self-checksum, crash-safe writes and coalesced updates.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileIdentity } from './file-identity.js';
+import { checkpointWriteError, preparePrivateDir, readPrivateFile } from './private-files.js';
 
 export const CHECKPOINT_VERSION = 1;
 
@@ -113,14 +114,10 @@ export function parseCheckpoint(text: string): ParsedCheckpoint {
 
 export type LoadedCheckpoint = { state: 'missing' } | ({ state: 'found' } & ParsedCheckpoint);
 
+/** The checkpoint at `path`; one that is not a regular file of this user's is refused (private-files.ts). */
 export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
-    throw error;
-  }
+  const text = await readPrivateFile(path, 'checkpoint');
+  if (text === undefined) return { state: 'missing' };
   return { state: 'found', ...parseCheckpoint(text) };
 }
 
@@ -129,10 +126,18 @@ export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
  * over the checkpoint, fsync the directory. A crash at any point leaves the old or the new file.
  */
 export async function writeCheckpointAtomically(path: string, checkpoint: Checkpoint): Promise<void> {
+  try {
+    await replaceAtomically(path, serializeCheckpoint(checkpoint));
+  } catch (error) {
+    throw checkpointWriteError('checkpoint', path, error);
+  }
+}
+
+async function replaceAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}${TEMP_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`;
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(serializeCheckpoint(checkpoint), 'utf8');
+    await handle.writeFile(text, 'utf8');
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -156,8 +161,9 @@ export async function deleteCheckpoint(path: string): Promise<void> {
   await syncDirectory(dirname(path));
 }
 
+/** Creates the checkpoint directory if needed and refuses one that other users could write (private-files.ts). */
 export async function ensureCheckpointDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await preparePrivateDir(dir);
 }
 
 /** Temp files of a writer that crashed mid-write. Call only while holding the checkpoint's lock. */

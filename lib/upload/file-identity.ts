@@ -3,8 +3,7 @@
 // `touch -r`/`cp -p`/restore of the mtime sets it to now, and no unprivileged call sets it back.
 // Identity alone decides only during a run and in resumeCheck 'identity'; by default a resume
 // re-reads every part it keeps (see resume.ts), because no metadata proves the bytes are the same.
-import { open } from 'node:fs/promises';
-import { OssInvalidArgumentError } from '../errors.js';
+import { openForReading } from '../hash/read-range.js';
 
 export interface FileIdentity {
   size: number;
@@ -15,21 +14,14 @@ export interface FileIdentity {
 }
 
 /**
- * Opens the file for reading (so an unreadable file fails here, before any request) and
- * returns its identity. Missing files, directories and unreadable files are invalid arguments.
+ * Opens the file for reading (so an unreadable file fails here, before any request, and a FIFO or
+ * device never blocks) and returns its identity. Missing, special and unreadable files are
+ * invalid arguments.
  */
 export async function readFileIdentity(path: string): Promise<FileIdentity> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(path, error);
-  }
+  const { handle } = await openForReading(path);
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) {
-      throw new OssInvalidArgumentError('file', `${path} is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}; give the path of a regular file`);
-    }
     return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, ctimeMs: stats.ctimeMs };
   } finally {
     await handle.close();
@@ -49,19 +41,4 @@ export function describeFileChange(then: FileIdentity, now: FileIdentity): strin
   if (then.ctimeMs === undefined) return 'the checkpoint predates the recording of the inode change time';
   // Same size, mtime and inode, yet a new ctime: written with its mtime set back (touch -r, cp -p), or chmod/chown/link.
   return `its inode status change time moved (${new Date(then.ctimeMs).toISOString()} → ${new Date(now.ctimeMs ?? 0).toISOString()}): written with the mtime set back, or its mode, owner or links changed`;
-}
-
-function fileError(path: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return new OssInvalidArgumentError('file', `${path} does not exist; check the path of the file to upload`);
-    case 'EISDIR':
-      return new OssInvalidArgumentError('file', `${path} is a directory; give the path of a regular file`);
-    case 'EACCES':
-    case 'EPERM':
-      return new OssInvalidArgumentError('file', `${path} is not readable (${code}); check its permissions`);
-    default:
-      return code ? new OssInvalidArgumentError('file', `${path} could not be opened (${code})`) : (error as Error);
-  }
 }

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { link, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { OssError } from '../errors.js';
+import { checkpointWriteError, readPrivateFile } from './private-files.js';
 
 /** Another live process is uploading with the same checkpoint. */
 export class OssUploadLockedError extends OssError {
@@ -54,7 +55,7 @@ export async function acquireLock(path: string): Promise<HeldLock> {
       await removeAbandonedTempFiles(path);
       return heldLock(path, content);
     }
-    const existing = await readFile(path, 'utf8').catch(() => undefined);
+    const existing = await readPrivateFile(path, 'lock'); // a directory, FIFO or another user's file: refused, named
     if (existing === undefined) continue; // released between our create and read: try again
     const holder = parseOwner(existing);
     if (holder && isAlive(holder)) throw new OssUploadLockedError(path, holder.pid);
@@ -66,15 +67,15 @@ export async function acquireLock(path: string): Promise<HeldLock> {
 /** Creates the lock with its content in one step (link of a complete temp file), so nobody sees it half-written. */
 async function createExclusive(path: string, content: string): Promise<boolean> {
   const temp = `${path}${NEW_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
   try {
+    await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
     await link(temp, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw checkpointWriteError('lock', path, error);
   } finally {
-    await unlink(temp).catch(() => {});
+    await unlink(temp).catch(() => {}); // also after a failed write (ENOSPC leaves it empty)
   }
 }
 
@@ -112,7 +113,7 @@ async function removeAbandonedTempFiles(path: string): Promise<void> {
 }
 
 async function isAbandoned(temp: string): Promise<boolean> {
-  const [text, stats] = await Promise.all([readFile(temp, 'utf8').catch(() => undefined), stat(temp).catch(() => undefined)]);
+  const [text, stats] = await Promise.all([readPrivateFile(temp, 'lock temp file').catch(() => undefined), stat(temp).catch(() => undefined)]);
   if (text === undefined || stats === undefined) return false; // already gone
   const owner = parseOwner(text);
   if (owner && !isAlive(owner)) return true;

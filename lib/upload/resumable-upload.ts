@@ -86,9 +86,7 @@ class UploadRun implements StoppableRun {
     this.#throwIfStopped();
     let lock: HeldLock | undefined;
     if (v.checkpointDir) {
-      await ensureCheckpointDir(v.checkpointDir).catch((error: NodeJS.ErrnoException) => {
-        throw new OssInvalidArgumentError('checkpointDir', `${v.checkpointDir} cannot be created (${error.code ?? error.message})`);
-      });
+      await ensureCheckpointDir(v.checkpointDir);
       this.#paths = checkpointPaths(v.checkpointDir, { endpoint: this.#client.endpoint, bucket: v.bucket, key: v.key, filePath: v.filePath });
       lock = await acquireLock(this.#paths.lock);
     }
