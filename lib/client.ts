@@ -34,7 +34,10 @@ export interface OssClientOptions {
   pathStyle?: boolean | undefined;
   retry?: RetryOptions | undefined;
   timeouts?: { connectMs?: number | undefined; headersMs?: number | undefined; bodyMs?: number | undefined } | undefined;
-  /** Connections per origin in the undici Pool. */
+  /**
+   * Connections per origin in the undici Pool (default 16): the most requests in flight at once,
+   * and so the most parts a resumable upload sends at once whatever its `parallel`.
+   */
   connections?: number | undefined;
 }
 
@@ -46,6 +49,11 @@ export class OssClient {
   readonly endpoint: string;
   readonly region: string | undefined;
   readonly signatureVersion: SignatureVersion;
+  /**
+   * Connections per origin in the undici Pool: the most requests in flight at once. An upload's
+   * `parallel` is capped at it, since a part waiting for a connection would only hold memory.
+   */
+  readonly connections: number;
   /** @internal shared with the upload engine */
   readonly transport: HttpTransport;
 
@@ -67,6 +75,7 @@ export class OssClient {
     }
     const connections = options.connections ?? 16;
     if (!Number.isInteger(connections) || connections < 1) throw new OssInvalidArgumentError('connections', 'must be a positive integer');
+    this.connections = connections;
     this.transport = new HttpTransport({
       endpoint,
       credentials: new CredentialsCache(options.credentials),

@@ -27,6 +27,7 @@ export {
   MAX_PARTS,
   MAX_BUFFERED_PART_SIZE,
   DEFAULT_PARALLEL,
+  DEFAULT_MAX_MEMORY,
   choosePartSize,
   planParts,
   checkpointPaths,

@@ -24,6 +24,8 @@ export interface ClientSettings {
   region: string | undefined;
   signatureVersion: SignatureVersion | undefined;
   credentials: Credentials;
+  /** Pool size; the client's default unless a command needs more at once (upload --parallel). */
+  connections?: number | undefined;
 }
 
 export function resolveClientSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv, command: string): ClientSettings {

@@ -115,7 +115,8 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     if (ctx.bucket !== undefined) checkBucketName(ctx.bucket);
     if (ctx.key !== undefined) checkObjectKey(ctx.key);
     ctx.api = routeOperation(ctx.method, ctx.bucket, ctx.key, ctx.query, ctx.headers);
-    server.stats.countRequest(ctx.api);
+    const answered = server.stats.countRequest(ctx.api);
+    res.once('close', answered);
     countPartTraffic(ctx);
     authenticate(ctx);
     if (ctx.api !== 'PutBucket' && !server.store.hasBucket(ctx.bucket!)) throw noSuchBucket(ctx.bucket!);

@@ -6,9 +6,20 @@ export class MockStatsCounter implements MockStats {
   bytesReceived = 0;
   partBytes = new Map<string, number>();
   partUploads = new Map<string, number>();
+  peakInFlight: Record<string, number> = {};
+  readonly #inFlight: Record<string, number> = {};
 
-  countRequest(api: string): void {
+  /** Counts a request and returns the function to call once it is answered or abandoned. */
+  countRequest(api: string): () => void {
     this.requests[api] = (this.requests[api] ?? 0) + 1;
+    const now = (this.#inFlight[api] = (this.#inFlight[api] ?? 0) + 1);
+    this.peakInFlight[api] = Math.max(this.peakInFlight[api] ?? 0, now);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#inFlight[api]!--;
+    };
   }
 
   countPartUpload(uploadId: string, partNumber: number): void {
@@ -23,6 +34,7 @@ export class MockStatsCounter implements MockStats {
 
   reset(): void {
     this.requests = {};
+    this.peakInFlight = {};
     this.bytesReceived = 0;
     this.partBytes.clear();
     this.partUploads.clear();

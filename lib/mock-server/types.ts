@@ -83,6 +83,8 @@ export interface MockStats {
   partBytes: Map<string, number>;
   /** Same key → number of UploadPart requests. */
   partUploads: Map<string, number>;
+  /** Most requests of each ApiName being handled at once (how parallel a client really was). */
+  peakInFlight: Record<string, number>;
   reset(): void;
 }
 

@@ -51,6 +51,8 @@ class UploadRun implements StoppableRun {
   #partBuffers: PartBufferPool | undefined;
   /** The file, open for the buffered reads of the whole upload. */
   #openFile: OpenedFile | undefined;
+  /** Parts in flight at once: `parallel`, capped at the client's connections. */
+  #parallel = 1;
   /** How the file's identity differs from the trusted checkpoint's (same size), if it does. */
   #fileChangedSinceCheckpoint: string | undefined;
 
@@ -108,6 +110,7 @@ class UploadRun implements StoppableRun {
     const partSize = choosePartSize(v.file.size, v.partSize);
     const plan = planParts(v.file.size, partSize);
     this.#partBuffers = PartBufferPool.forParts(plan.parts[0].size);
+    this.#parallel = this.#partsInFlight(plan);
     if (this.#partBuffers) this.#openFile = await openForReading(v.filePath);
     this.#binding = {
       endpoint: this.#client.endpoint,
@@ -121,6 +124,27 @@ class UploadRun implements StoppableRun {
     const previous = await this.#trustedCheckpoint(plan);
     if (!previous && fitsSinglePut(v.file.size, partSize, v.forceMultipart)) return this.#putWholeFile();
     return this.#multipart(plan, previous);
+  }
+
+  /**
+   * How many parts go at once. Each worker holds a part buffer for its whole life, so workers never
+   * outnumber the connections that could carry their parts, and their buffers must fit maxMemory.
+   */
+  #partsInFlight(plan: PartPlan): number {
+    const v = this.#v;
+    const connections = this.#client.connections;
+    const parallel = Math.min(v.parallel, connections);
+    if (parallel < v.parallel) this.#note(`parallel ${v.parallel} is more than the client's ${connections} connections; sending ${parallel} parts at once (raise \`connections\` for more)`);
+    const bufferSize = this.#partBuffers?.bufferSize ?? 0;
+    const buffered = Math.min(parallel, plan.parts.length) * bufferSize;
+    if (buffered > v.maxMemory) {
+      throw new OssInvalidArgumentError(
+        'parallel',
+        `${parallel} parts of ${mebibytes(bufferSize)} in flight would hold ${mebibytes(buffered)} of part buffers, more than the ${mebibytes(v.maxMemory)} allowed ` +
+          '(maxMemory; --max-memory in the CLI). Lower parallel or the part size, or raise the limit if the memory is really there',
+      );
+    }
+    return parallel;
   }
 
   // ---- checkpoint loading -------------------------------------------------------------------
@@ -276,7 +300,7 @@ class UploadRun implements StoppableRun {
     const result = await completedObject(this.#objectTarget(), v.file.size, upload);
     if (!result || trustRecorded) return result;
     const recorded = new Map(checkpoint.parts.map((part) => [part.partNumber, part]));
-    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#openFile ?? v.filePath, buffers: this.#partBuffers, parallel: v.parallel, signal: this.#signal });
+    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#openFile ?? v.filePath, buffers: this.#partBuffers, parallel: this.#parallel, signal: this.#signal });
     if (changedPart === undefined) return result;
     this.#note(`The object at ${v.key} was completed by an earlier run from other bytes (part ${changedPart} of the file differs now); uploading the file again`);
     return undefined;
@@ -313,7 +337,7 @@ class UploadRun implements StoppableRun {
       target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress },
       file: this.#openFile ?? v.filePath,
       buffers: this.#partBuffers,
-      parallel: v.parallel,
+      parallel: this.#parallel,
       localCrc64: v.localCrc64,
       signal: this.#signal,
       snapshot: () => this.#snapshot(session),
@@ -488,6 +512,10 @@ class UploadRun implements StoppableRun {
   #note(message: string): void {
     this.#options.onNote?.(message);
   }
+}
+
+function mebibytes(bytes: number): string {
+  return `${Number((bytes / 1024 ** 2).toFixed(1))} MiB`;
 }
 
 function sumSizes(parts: Iterable<{ size: number }>): number {

@@ -19,8 +19,18 @@ export interface ResumableUploadOptions {
    * stays small at any part size, but the file is read twice and the CPU cost is higher.
    */
   partSize?: number | undefined;
-  /** Parts in flight at once; default DEFAULT_PARALLEL. */
+  /**
+   * Parts in flight at once; default DEFAULT_PARALLEL. Capped at the client's `connections`
+   * (a part waiting for a connection would only hold a buffer), with a note saying so.
+   */
   parallel?: number | undefined;
+  /**
+   * Most bytes the part buffers may hold (default DEFAULT_MAX_MEMORY, 1 GiB): parts in flight ×
+   * part size, for parts up to MAX_BUFFERED_PART_SIZE (larger ones stream and need no buffer).
+   * An upload over it is refused before any request, so a large `parallel` cannot take gigabytes
+   * by accident; raise it to allow one.
+   */
+  maxMemory?: number | undefined;
   /**
    * Also compute each part's CRC-64/ECMA here and require the server's per-part CRC to match
    * (default false). Every part is always sent with Content-MD5 and its ETag checked, which

@@ -20,6 +20,11 @@ import type { ResumableUploadOptions, ResumeCheck } from './types.js';
 export const DEFAULT_PARALLEL = 4;
 /** More is never useful and would only exhaust sockets and file descriptors. */
 export const MAX_PARALLEL = 256;
+/**
+ * Default budget for part buffers: 128 parts of 8 MiB in flight, far past what fills any link
+ * this client was measured on, yet a mistyped `--parallel` cannot take the machine's memory.
+ */
+export const DEFAULT_MAX_MEMORY = 1024 ** 3;
 
 export interface ValidatedUpload {
   /** Absolute path. */
@@ -39,6 +44,7 @@ export interface ValidatedUpload {
   deleteUploadOnCancel: boolean;
   localCrc64: boolean;
   resumeCheck: ResumeCheck;
+  maxMemory: number;
 }
 
 export async function validateUploadOptions(options: ResumableUploadOptions, clientBucket: string | undefined): Promise<ValidatedUpload> {
@@ -61,6 +67,8 @@ export async function validateUploadOptions(options: ResumableUploadOptions, cli
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new OssInvalidArgumentError('onProgress', 'must be a function (sentBytes, totalBytes) => void');
   }
+  const maxMemory = options.maxMemory ?? DEFAULT_MAX_MEMORY;
+  if (!Number.isSafeInteger(maxMemory) || maxMemory < 1) throw new OssInvalidArgumentError('maxMemory', `${maxMemory} is not a positive number of bytes`);
   const resumeCheck = options.resumeCheck ?? 'content';
   if (resumeCheck !== 'content' && resumeCheck !== 'identity') {
     throw new OssInvalidArgumentError('resumeCheck', `${JSON.stringify(resumeCheck)} is not 'content' or 'identity'`);
@@ -87,5 +95,6 @@ export async function validateUploadOptions(options: ResumableUploadOptions, cli
     deleteUploadOnCancel: options.deleteUploadOnCancel ?? true,
     localCrc64: options.localCrc64 === true,
     resumeCheck,
+    maxMemory,
   };
 }

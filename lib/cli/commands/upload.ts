@@ -28,11 +28,15 @@ const OPTIONS = {
   'force-multipart': { type: 'boolean' },
   'local-crc64': { type: 'boolean' },
   'resume-check': { type: 'string' },
+  'max-memory': { type: 'string' },
   'abort-on-cancel': { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The library's default pool size, kept when --parallel asks for no more. */
+const CLIENT_CONNECTIONS = 16;
 
 const DEFAULT_CALLBACK_BODY = 'bucket=${bucket}&object=${object}&etag=${etag}&size=${size}';
 
@@ -52,7 +56,9 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
   const meta = parsePairs(values.meta, '=', '--meta');
   const callback = callbackFrom(values.callback, values['callback-body'], values['callback-var']);
   const resumeCheck = resumeCheckFlag(values['resume-check']);
-  const settings = resolveClientSettings(values, io.env, 'upload');
+  const maxMemory = values['max-memory'] === undefined ? undefined : parseSize(values['max-memory'], '--max-memory');
+  // The pool follows --parallel, so every part in flight has a connection (and its buffer, work).
+  const settings = { ...resolveClientSettings(values, io.env, 'upload'), connections: Math.max(CLIENT_CONNECTIONS, parallel ?? 0) };
   const output = new Output(io, values, secretValues(io.env));
   const checkpointDir = values['checkpoint-dir'] ?? defaultStateDir(io.env);
 
@@ -75,6 +81,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
       forceMultipart: values['force-multipart'] === true,
       localCrc64: values['local-crc64'] === true,
       resumeCheck,
+      maxMemory,
       deleteUploadOnCancel: values['abort-on-cancel'] === true,
       onNote: (note) => {
         bar?.clear();
