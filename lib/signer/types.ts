@@ -7,7 +7,11 @@ export interface SignableRequest {
   key?: string | undefined;
   /** Decoded query parameters; a bare flag such as `uploads` has the value ''. */
   query: Record<string, string>;
-  /** Header names in lower case. The signer adds its own (x-oss-date, authorization, ...). */
+  /**
+   * Header names in lower case, values exactly as sent: one character per byte, as undici sends
+   * a header string (text such as Chinese metadata as its UTF-8 bytes; see `wireString`). The
+   * signature covers those bytes. The signer adds its own (x-oss-date, authorization, ...).
+   */
   headers: Record<string, string>;
 }
 

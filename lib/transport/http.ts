@@ -5,6 +5,7 @@ import { Pool, request as undiciRequest } from './undici.js';
 import type { Readable } from 'node:stream';
 import { OssCancelledError, OssServiceError, OssXmlError } from '../errors.js';
 import { signRequest, type CredentialsCache, type SignableRequest, type SignerConfig } from '../signer/index.js';
+import { wireString } from '../signer/header-bytes.js';
 import type { BodySource } from '../api/types.js';
 import { bodyLength, openBody } from './body.js';
 import { connectorFor } from './connector.js';
@@ -108,7 +109,8 @@ export class HttpTransport {
     const credentials = await this.#options.credentials.get();
     const query = request.query ?? {};
     const headers: Record<string, string> = { 'user-agent': this.#options.userAgent };
-    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    // Sent and signed as UTF-8 bytes: undici refuses text beyond latin1 in a header.
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = wireString(value);
     if (request.body !== undefined) headers['content-length'] = String(bodyLength(request.body));
 
     const signable: SignableRequest = { method: request.method, bucket: request.bucket, key: request.key, query, headers };
