@@ -39,7 +39,7 @@ t.test('usage errors exit 2 with a clear message and no request sent', async (t)
   const cases: Array<[string[], RegExp, Record<string, string>?]> = [
     [['frobnicate'], /unknown command "frobnicate"/],
     [['upload', file], /missing <oss:\/\/bucket\/key>/],
-    [['upload', file, 'oss://bucket'], /names no object; write oss:\/\/bucket\/<key>/],
+    [['abort', 'oss://bucket', '--upload-id', 'x'], /names no object; write oss:\/\/bucket\/<key>/],
     [['upload', file, 's3://bucket/key'], /not an oss:\/\/ URL/],
     [['upload', file, `oss://${BUCKET}/k`, '--part-size', 'lots'], /--part-size "lots" is not a size/],
     [['upload', file, `oss://${BUCKET}/k`, '--parallel', '0'], /--parallel "0" must be a whole number of at least 1/],

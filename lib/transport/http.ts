@@ -11,7 +11,7 @@ import { bodyLength, openBody } from './body.js';
 import { connectorFor } from './connector.js';
 import { SigningClock } from './clock.js';
 import { encodeQuery, requestTarget, type Endpoint } from './endpoint.js';
-import { headerString, serviceErrorFrom, toOssError } from './errors.js';
+import { headerString, plainHttpServer, serviceErrorFrom, toOssError } from './errors.js';
 import { backoffDelay, isRetryable, type RetryOptions } from './retry.js';
 
 export interface Timeouts {
@@ -131,7 +131,7 @@ export class HttpTransport {
       });
     } catch (error) {
       if (body && typeof body === 'object' && 'destroy' in body) body.destroy();
-      throw error;
+      throw plainHttpServer(error, target.origin) ?? error;
     }
 
     const responseHeaders = flattenHeaders(response.headers);

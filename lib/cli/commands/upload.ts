@@ -2,10 +2,12 @@
 // Ctrl-C pauses (the checkpoint stays, the same command resumes) or, with --abort-on-cancel,
 // aborts the upload and deletes the checkpoint. Either way the exit code is 130.
 import { OssCancelledError } from '../../errors.js';
+import { callbackHeaders } from '../../api/callback.js';
+import { objectHeaders } from '../../api/object-headers.js';
 import type { UploadCallback } from '../../api/types.js';
 import { choosePartSize, MAX_PART_SIZE, MIN_PART_SIZE, resumableUpload, type ResumableUploadResult } from '../../upload/index.js';
 import { MAX_PARALLEL } from '../../upload/validate.js';
-import { parseCommandArgs, parseObjectUrl, parsePairs, parsePositiveInt, parseSize, requirePositionals, UsageError } from '../args.js';
+import { asUsageError, parseCommandArgs, parsePairs, parsePositiveInt, parseSize, parseUploadDestination, requirePositionals, UsageError } from '../args.js';
 import { withClient, type CommandContext } from '../command.js';
 import { CONNECTION_OPTIONS, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
 import { formatBytes, formatDuration, formatRate, sizeAsTyped } from '../format.js';
@@ -43,13 +45,16 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
     return 0;
   }
   const [file, url] = requirePositionals('upload', positionals, ['file', 'oss://bucket/key']);
-  const { bucket, key } = parseObjectUrl(url!);
+  const { bucket, key } = parseUploadDestination(url!, file!);
   const partSize = values['part-size'] === undefined ? undefined : partSizeFlag(values['part-size']);
   const parallel = values.parallel === undefined ? undefined : parallelFlag(values.parallel);
   const headers = parsePairs(values.header, ':', '--header');
   if (values['content-type'] !== undefined) headers['Content-Type'] = values['content-type'];
   const meta = parsePairs(values.meta, '=', '--meta');
   const callback = callbackFrom(values.callback, values['callback-body'], values['callback-var']);
+  // The engine would refuse these too, but only after the command line was accepted.
+  asUsageError(() => objectHeaders({ headers, meta }), 'upload');
+  asUsageError(() => callbackHeaders(callback), 'upload');
   const settings = resolveClientSettings(values, io.env, 'upload');
   const output = new Output(io, values, secretValues(io.env));
   const checkpointDir = values['checkpoint-dir'] ?? defaultStateDir(io.env);
