@@ -1,5 +1,6 @@
 // What the caller holds while an upload runs: the `done` promise, cancel() and pause(); and it
 // is thenable, so `await resumableUpload(...)` works like awaiting `done`.
+import { OssInvalidArgumentError } from '../errors.js';
 import type { ResumableUploadResult } from './types.js';
 
 export type StopKind = 'cancel' | 'pause';
@@ -22,16 +23,22 @@ export interface ResumableUploadHandle extends PromiseLike<ResumableUploadResult
    * the upload has stopped; `done` rejects with OssCancelledError.
    */
   cancel(): Promise<void>;
-  /** Like cancel(), but keeps the upload and the checkpoint so a later call with the same options resumes. */
+  /**
+   * Like cancel(), but keeps the upload and the checkpoint so a later call with the same options
+   * resumes. Needs `checkpointDir` (without a checkpoint nothing could resume the upload): without
+   * it, pause() rejects with OssInvalidArgumentError and the upload carries on; use cancel().
+   */
   pause(): Promise<void>;
 }
 
 export class UploadHandle implements ResumableUploadHandle {
   readonly done: Promise<ResumableUploadResult>;
   readonly #run: StoppableRun;
+  readonly #pausable: boolean;
 
-  constructor(run: StoppableRun) {
+  constructor(run: StoppableRun, options: { pausable: boolean }) {
     this.#run = run;
+    this.#pausable = options.pausable;
     this.done = run.start();
   }
 
@@ -40,6 +47,9 @@ export class UploadHandle implements ResumableUploadHandle {
   }
 
   pause(): Promise<void> {
+    if (!this.#pausable) {
+      return Promise.reject(new OssInvalidArgumentError('checkpointDir', 'pause() needs checkpointDir: without a checkpoint nothing can resume the upload, so it keeps running; use cancel() to stop it'));
+    }
     return this.#stop('pause');
   }
 

@@ -7,7 +7,11 @@ export interface ResumableUploadOptions {
   key: string;
   /** Defaults to the client's bucket. */
   bucket?: string | undefined;
-  /** Where the checkpoint lives; without it an interrupted upload cannot be resumed by a later call. */
+  /**
+   * Where the checkpoint lives; without it an interrupted upload cannot be resumed by a later call
+   * (and pause() is refused). When `partSize` is not given, a checkpoint of this file supplies it.
+   * A file that goes as one PutObject needs none: an unusable directory is then only noted.
+   */
   checkpointDir?: string | undefined;
   /**
    * Bytes per part; default DEFAULT_PART_SIZE, grown so the file needs at most 10000 parts.
@@ -44,6 +48,12 @@ export interface ResumableUploadOptions {
   forceMultipart?: boolean | undefined;
   /** Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted. */
   onNote?: ((note: string) => void) | undefined;
+  /**
+   * Called once the part plan is known (before the first request that sends data): the part size
+   * in use (grown for huge files, or taken from the checkpoint when `partSize` is not given) and
+   * the number of parts.
+   */
+  onPlan?: ((plan: { partSize: number; partCount: number }) => void) | undefined;
 }
 
 export interface ResumableUploadResult {
@@ -68,4 +78,9 @@ export interface ResumableUploadResult {
   callbackBody?: string | undefined;
   /** The object was stored but the callback failed. */
   callbackError?: Error | undefined;
+  /**
+   * Set when the upload succeeded but something looks wrong: the completed object's ETag is not
+   * the multipart ETag of this upload's part count (`"<MD5>-<parts>"`). The CRC-64 check passed.
+   */
+  warning?: string | undefined;
 }
