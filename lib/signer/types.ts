@@ -2,6 +2,7 @@
 export interface SignableRequest {
   /** Upper-case HTTP method. */
   method: string;
+  /** Undefined for service-level requests. */
   bucket?: string | undefined;
   /** Object key, raw (not percent-encoded). */
   key?: string | undefined;
@@ -15,8 +16,11 @@ export interface SignableRequest {
   headers: Record<string, string>;
 }
 
+/** An AccessKey pair, with a security token when temporary (STS). */
 export interface Credentials {
+  /** AccessKey ID (sent with every request). */
   accessKeyId: string;
+  /** AccessKey secret (used to sign; never sent, logged or written to a checkpoint). */
   accessKeySecret: string;
   /** STS token; sent as x-oss-security-token. */
   securityToken?: string | undefined;
@@ -24,4 +28,5 @@ export interface Credentials {
   expiration?: Date | undefined;
 }
 
+/** 'v1': HMAC-SHA1 (OSS Signature V1); 'v4': OSS4-HMAC-SHA256 (needs a region). */
 export type SignatureVersion = 'v1' | 'v4';

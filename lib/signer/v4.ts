@@ -9,7 +9,9 @@ export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** V4 signing parameters (presignQueryV4, signRequestV4). */
 export interface V4Options {
+  /** Region id, e.g. cn-hangzhou. */
   region: string;
   /** "oss", or "oss-cloudbox" for CloudBox. */
   product?: string;

@@ -11,9 +11,12 @@ export interface StoppableRun {
   stop(kind: StopKind): void;
 }
 
+/** A running resumable upload: awaitable like its `done` promise, and stoppable. */
 export interface ResumableUploadHandle extends PromiseLike<ResumableUploadResult> {
   // `any` as in Promise#catch, so handlers read the error like they would from a promise.
+  /** `done.catch(...)`. */
   catch<B = never>(onRejected?: ((reason: any) => B | PromiseLike<B>) | null): Promise<ResumableUploadResult | B>;
+  /** `done.finally(...)`. */
   finally(onFinally?: (() => void) | null): Promise<ResumableUploadResult>;
   /** Settles once the upload has finished, failed or stopped (OssCancelledError), with cleanup done. */
   readonly done: Promise<ResumableUploadResult>;

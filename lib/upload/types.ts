@@ -1,9 +1,11 @@
 // Options and result of a resumable upload, shared by the engine's modules and the public API.
 import type { UploadCallback } from '../api/types.js';
 
+/** What resumableUpload() uploads, where, and how. */
 export interface ResumableUploadOptions {
   /** Local file to upload. */
   file: string;
+  /** Object key (UTF-8, 1-1023 bytes, not starting with '/'). */
   key: string;
   /** Defaults to the client's bucket. */
   bucket?: string | undefined;
@@ -56,11 +58,13 @@ export interface ResumableUploadOptions {
   onPlan?: ((plan: { partSize: number; partCount: number }) => void) | undefined;
 }
 
+/** A finished upload: the object, and how much of it this call sent. */
 export interface ResumableUploadResult {
   bucket: string;
   key: string;
   /** As the server reported it (quoted). */
   etag: string;
+  /** Bytes of the object (the file's size). */
   size: number;
   /**
    * Unsigned decimal CRC-64/ECMA of the object, equal to the combination of the part CRCs (the
@@ -73,6 +77,7 @@ export interface ResumableUploadResult {
   partsReused: number;
   /** File bytes uploaded by this call (retries of a part not counted twice). */
   bytesSent: number;
+  /** x-oss-request-id of the request that created the object (Complete or PutObject). */
   requestId: string | undefined;
   /** With a callback: the callback server's answer, passed through by OSS. */
   callbackBody?: string | undefined;
