@@ -3,6 +3,7 @@
 // signature mentions is exported; exported classes and their public members have JSDoc).
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspectDeclarations } from './helpers/declarations.js';
 
@@ -17,6 +18,9 @@ t.test('the tarball: LICENSE, README, dist; no .js.map files', async (t) => {
   t.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'the build is shipped (npm test builds it first)');
   t.same(files.filter((f) => f.endsWith('.map')), [], 'no source maps pointing at lib/*.ts, which is not shipped');
   t.same(files.filter((f) => f.startsWith('lib/') || f.startsWith('test/')), [], 'no sources or tests');
+  // npm 11 warns a consumer about any install-time script, even one it does not run for a registry package.
+  const { scripts } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+  t.same(Object.keys(scripts).filter((name) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(name)), [], 'no install-time scripts (the build runs on prepack)');
 });
 
 for (const entry of ['dist/index.d.ts', 'dist/mock-server/index.d.ts']) {
