@@ -82,7 +82,7 @@ t.test('upload --json prints exactly one result object; the object is the file',
   const lines = result.stdout.trim().split('\n');
   t.equal(lines.length, 1, 'one line of JSON');
   const json = JSON.parse(lines[0]!);
-  t.same(Object.keys(json).sort(), ['bucket', 'bytesSent', 'crc64', 'etag', 'key', 'partsReused', 'seconds', 'size', 'uploadId'].sort());
+  t.same(Object.keys(json).sort(), ['bucket', 'bytesSent', 'crc64', 'etag', 'key', 'partsReused', 'seconds', 'sendSeconds', 'size', 'uploadId'].sort());
   t.equal(json.bucket, BUCKET);
   t.equal(json.key, 'dir/json.bin');
   t.equal(json.size, size);
@@ -92,6 +92,7 @@ t.test('upload --json prints exactly one result object; the object is the file',
   t.match(json.etag, /^"[0-9A-F]{32}-4"$/, 'a 4-part multipart ETag');
   t.match(json.uploadId, /^[0-9A-F]+$/);
   t.type(json.seconds, 'number');
+  t.ok(json.sendSeconds <= json.seconds, 'the send time is part of the total');
   t.same(await server.readObject(BUCKET, 'dir/json.bin'), await readFile(file));
   const head = await client.headObject({ key: 'dir/json.bin' });
   t.equal(head.meta['origin'], 'cli-test');
