@@ -19,6 +19,7 @@ import { getObject, headObject } from './api/read-object.js';
 import { resumableUpload as startResumableUpload, type ResumableUploadHandle, type ResumableUploadOptions } from './upload/index.js';
 import type * as T from './api/types.js';
 
+/** How an OssClient connects, signs, retries and times out. */
 export interface OssClientOptions {
   /** 'https://oss-cn-hangzhou.aliyuncs.com' or 'http://127.0.0.1:9000'; without a scheme, https. */
   endpoint: string;
@@ -32,7 +33,15 @@ export interface OssClientOptions {
   signatureVersion?: SignatureVersion | undefined;
   /** Default: virtual-hosted for *.aliyuncs.com, path-style for IPs, localhost and custom hosts. */
   pathStyle?: boolean | undefined;
+  /**
+   * Retries of network errors, 5xx, 408, throttling and a skewed clock, with full-jitter
+   * exponential backoff: `maxAttempts` 4 (the first included), `baseDelayMs` 200, `maxDelayMs` 10000.
+   */
   retry?: RetryOptions | undefined;
+  /**
+   * `connectMs` (10 s) to open a connection, `headersMs` (120 s) from the end of the request to
+   * the response headers, `bodyMs` (120 s) the longest silence while a response body streams.
+   */
   timeouts?: { connectMs?: number | undefined; headersMs?: number | undefined; bodyMs?: number | undefined } | undefined;
   /**
    * Connections per origin in the undici Pool (default 16): the most requests in flight at once,
@@ -43,11 +52,18 @@ export interface OssClientOptions {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/**
+ * A client of one OSS endpoint: one method per API, signed (V1 or V4), retried, over a pool of
+ * keep-alive connections per origin. Call `close()` when done with it.
+ */
 export class OssClient {
+  /** The default bucket of every call, if one was given. */
   readonly bucket: string | undefined;
   /** Normalized origin of the endpoint, without a bucket or trailing slash. */
   readonly endpoint: string;
+  /** The V4 region: as given, else from an oss-<region>.aliyuncs.com endpoint. */
   readonly region: string | undefined;
+  /** The signature version in use: as given, else V4 when the region is known, else V1. */
   readonly signatureVersion: SignatureVersion;
   /**
    * Connections per origin in the undici Pool: the most requests in flight at once. An upload's
@@ -57,6 +73,12 @@ export class OssClient {
   /** @internal shared with the upload engine */
   readonly transport: HttpTransport;
 
+  /**
+   * Checks the options (endpoint, bucket, signature version and region) and sets up the
+   * connection pool; no request is sent until a method is called.
+   * @throws OssInvalidArgumentError for an unusable endpoint, bucket name, signature version or
+   * connection count, or V4 without a region.
+   */
   constructor(options: OssClientOptions) {
     if (!options || typeof options.endpoint !== 'string' || !options.endpoint) {
       throw new OssInvalidArgumentError('endpoint', 'an endpoint is required (e.g. https://oss-cn-hangzhou.aliyuncs.com); set OSS_ENDPOINT or pass `endpoint`');
@@ -87,14 +109,17 @@ export class OssClient {
     });
   }
 
+  /** Starts a multipart upload (with the object's headers, metadata and ACL); returns its upload id. */
   async initiateMultipartUpload(input: T.InitiateMultipartUploadInput): Promise<T.InitiateMultipartUploadResult> {
     return initiateMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
+  /** Uploads one part (1..10000) with Content-MD5; the returned ETag is checked against it. */
   async uploadPart(input: T.UploadPartInput): Promise<T.UploadPartResult> {
     return uploadPart(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
+  /** One page of the parts uploaded so far. */
   async listParts(input: T.ListPartsInput): Promise<T.ListPartsResult> {
     return listParts(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
@@ -104,14 +129,17 @@ export class OssClient {
     return listAllParts(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
+  /** Assembles the listed parts (or every part, with `completeAll`) into the object; handles upload callbacks. */
   async completeMultipartUpload(input: T.CompleteMultipartUploadInput): Promise<T.CompleteMultipartUploadResult> {
     return completeMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
+  /** Aborts a multipart upload and frees its parts. */
   async abortMultipartUpload(input: T.AbortMultipartUploadInput): Promise<T.ResponseInfo> {
     return abortMultipartUpload(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
+  /** One page of the bucket's unfinished multipart uploads. */
   async listMultipartUploads(input: T.ListMultipartUploadsInput = {}): Promise<T.ListMultipartUploadsResult> {
     return listMultipartUploads(this.transport, this.#bucket(input), input);
   }
@@ -121,10 +149,12 @@ export class OssClient {
     return listAllMultipartUploads(this.transport, this.#bucket(input), input);
   }
 
+  /** Uploads an object in one request, with Content-MD5. */
   async putObject(input: T.PutObjectInput): Promise<T.PutObjectResult> {
     return putObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
+  /** The object's size, ETag, CRC-64, metadata and headers, without its bytes. */
   async headObject(input: T.HeadObjectInput): Promise<T.HeadObjectResult> {
     return headObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }

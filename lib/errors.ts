@@ -1,10 +1,12 @@
 // Typed errors. Every message says what happened and what to do next; none may
 // contain a secret (access key secret, security token, signature key).
 
+/** The base of every error this library throws; `kind` names the subclass. */
 export class OssError extends Error {
   override name = 'OssError';
   /** Stable machine-readable kind, for callers that do not want instanceof. */
   readonly kind: string = 'OssError';
+  /** `cause`: the underlying error, if any. */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -13,13 +15,21 @@ export class OssError extends Error {
 /** Extra, code-specific fields of an OSS <Error> body (StringToSign, UploadId, ArgumentName, ...). */
 export type OssErrorExtras = Record<string, string>;
 
+/** The fields of an OssServiceError, as read from the response. */
 export interface OssServiceErrorInit {
+  /** HTTP status. */
   status: number;
+  /** OSS error code, e.g. "NoSuchUpload". */
   code: string;
+  /** The server's message. */
   message: string;
+  /** x-oss-request-id, for Alibaba Cloud support. */
   requestId?: string;
+  /** The host that answered. */
   hostId?: string;
+  /** The detailed error code (EC), e.g. "0002-00000040". */
   ec?: string;
+  /** Code-specific fields of the error body. */
   extras?: OssErrorExtras;
   /** The API that failed, e.g. "UploadPart". */
   operation?: string;
@@ -29,15 +39,24 @@ export interface OssServiceErrorInit {
 export class OssServiceError extends OssError {
   override name = 'OssServiceError';
   override readonly kind = 'OssServiceError';
+  /** HTTP status, e.g. 404 (203 for CallbackFailed). */
   readonly status: number;
+  /** OSS error code, e.g. "NoSuchUpload", "SignatureDoesNotMatch"; "Http<status>" when the body had none. */
   readonly code: string;
+  /** The server's own message (`message` adds the API, the request id and advice). */
   readonly serverMessage: string;
+  /** x-oss-request-id: quote it to Alibaba Cloud support. */
   readonly requestId: string | undefined;
+  /** The host that answered, from the error body. */
   readonly hostId: string | undefined;
+  /** The detailed error code (EC), from the body or x-oss-ec. */
   readonly ec: string | undefined;
+  /** Code-specific fields of the error body (StringToSign, UploadId, ...), security tokens blanked. */
   readonly extras: OssErrorExtras;
+  /** The API that failed, e.g. "UploadPart". */
   readonly operation: string | undefined;
 
+  /** The message is built from the fields: API, status, code, server message, request id, advice. */
   constructor(init: OssServiceErrorInit) {
     const where = init.operation ? `${init.operation}: ` : '';
     const rid = init.requestId ? ` (request id ${init.requestId})` : '';
@@ -58,7 +77,9 @@ export class OssServiceError extends OssError {
 export class OssNetworkError extends OssError {
   override name = 'OssNetworkError';
   override readonly kind = 'OssNetworkError';
+  /** The API that failed, e.g. "UploadPart". */
   readonly operation: string | undefined;
+  /** `cause`: the socket or undici error. */
   constructor(message: string, options: { cause?: unknown; operation?: string } = {}) {
     super(`${options.operation ? `${options.operation}: ` : ''}${message}. Check the endpoint and the network; the request is safe to retry`, { cause: options.cause });
     this.operation = options.operation;
@@ -69,9 +90,13 @@ export class OssNetworkError extends OssError {
 export class OssChecksumError extends OssError {
   override name = 'OssChecksumError';
   override readonly kind = 'OssChecksumError';
+  /** What this side computed. */
   readonly expected: string;
+  /** What the server reported. */
   readonly actual: string;
+  /** What was checked, e.g. "part 3 ETag" or "object k CRC-64". */
   readonly what: string;
+  /** The message names all three and says to upload again. */
   constructor(what: string, expected: string, actual: string) {
     super(`${what} mismatch: expected ${expected}, server reported ${actual}. The data was corrupted in transit or at rest; upload it again`);
     this.what = what;
@@ -84,16 +109,23 @@ export class OssChecksumError extends OssError {
 export class OssCancelledError extends OssError {
   override name = 'OssCancelledError';
   override readonly kind = 'OssCancelledError';
+  /** `cause`: the abort reason, if any. */
   constructor(message = 'The operation was cancelled', options?: { cause?: unknown }) {
     super(message, options);
   }
 }
 
-/** The caller passed something unusable (bad bucket, key, part size, file); nothing was sent. */
+/**
+ * The caller passed something unusable (bad bucket, key, header value, part size, file): raised
+ * before any request, so nothing was sent. Also an endpoint found unusable on connecting (https://
+ * against a plain-HTTP server), and a file that changed during its upload.
+ */
 export class OssInvalidArgumentError extends OssError {
   override name = 'OssInvalidArgumentError';
   override readonly kind = 'OssInvalidArgumentError';
+  /** The option or argument at fault, e.g. "key", "meta", "checkpointDir". */
   readonly argument: string;
+  /** The message reads "Invalid <argument>: <message>"; `cause`, the failure it explains, if any. */
   constructor(argument: string, message: string, options?: { cause?: unknown }) {
     super(`Invalid ${argument}: ${message}`, options);
     this.argument = argument;
@@ -104,6 +136,7 @@ export class OssInvalidArgumentError extends OssError {
 export class OssXmlError extends OssError {
   override name = 'OssXmlError';
   override readonly kind = 'OssXmlError';
+  /** The message adds a hint to check that the endpoint is an OSS service. */
   constructor(message: string, options?: { cause?: unknown }) {
     super(`${message}. The server sent a response this client cannot read; check that the endpoint is an OSS service`, options);
   }
@@ -136,6 +169,7 @@ function adviceFor(code: string, status: number): string {
   }
 }
 
+/** True for every error this library throws (any OssError subclass). */
 export function isOssError(err: unknown): err is OssError {
   return err instanceof OssError;
 }

@@ -13,7 +13,9 @@ export {
   type OssErrorExtras,
 } from './errors.js';
 export type * from './api/types.js';
-export type { Credentials, CredentialsProvider, CredentialsSource, SignatureVersion, SignableRequest } from './signer/index.js';
+export type { Credentials, CredentialsProvider, CredentialsSource, SignatureVersion, SignableRequest, SignerConfig } from './signer/index.js';
+export type { V4Options } from './signer/v4.js';
+export type { RetryOptions } from './transport/retry.js';
 export { signRequest, regionFromHost } from './signer/index.js';
 export { presignQueryV1 } from './signer/v1.js';
 export { presignQueryV4 } from './signer/v4.js';

@@ -1,6 +1,6 @@
 // Argument parsing helpers of the CLI: sizes, durations, oss:// URLs, pairs and strict flags.
 import t from 'tap';
-import { parseCommandArgs, parseDuration, parseObjectUrl, parseOssUrl, parsePairs, parsePositiveInt, parseSize, requirePositionals, UsageError } from '../lib/cli/args.js';
+import { parseCommandArgs, parseDuration, parseObjectUrl, parseOssUrl, parsePairs, parsePositiveInt, parseSize, parseUploadDestination, requirePositionals, UsageError } from '../lib/cli/args.js';
 import { defaultStateDir, credentialsFromEnv, resolveClientSettings, secretValues } from '../lib/cli/config.js';
 
 t.test('parseSize: plain bytes, binary units for both KB and KiB spellings, decimals', async (t) => {
@@ -35,10 +35,15 @@ t.test('parseOssUrl / parseObjectUrl', async (t) => {
   t.same(parseOssUrl('oss://bucket/dir/file.bin'), { bucket: 'bucket', key: 'dir/file.bin' });
   t.same(parseOssUrl('oss://bucket'), { bucket: 'bucket', key: '' });
   t.same(parseOssUrl('oss://bucket/'), { bucket: 'bucket', key: '' });
-  t.same(parseOssUrl('oss://b/a%20b/ c'), { bucket: 'b', key: 'a%20b/ c' }, 'keys are literal');
+  t.same(parseOssUrl('oss://bkt/a%20b/ c'), { bucket: 'bkt', key: 'a%20b/ c' }, 'keys are literal');
   t.throws(() => parseOssUrl('s3://bucket/key'), /not an oss:\/\/ URL/);
   t.throws(() => parseOssUrl('bucket/key'), UsageError);
   t.throws(() => parseObjectUrl('oss://bucket/'), /names no object; write oss:\/\/bucket\/<key>/);
+  t.throws(() => parseOssUrl('oss://B/k'), UsageError, 'an invalid bucket is a usage error');
+  t.throws(() => parseObjectUrl('oss://bucket//k'), UsageError, 'an invalid key is a usage error');
+  t.same(parseUploadDestination('oss://bucket/dir/', 'x/mid.bin'), { bucket: 'bucket', key: 'dir/mid.bin' }, 'a directory, as ossutil');
+  t.same(parseUploadDestination('oss://bucket', 'x/mid.bin'), { bucket: 'bucket', key: 'mid.bin' }, 'the bucket root');
+  t.same(parseUploadDestination('oss://bucket/k', 'x/mid.bin'), { bucket: 'bucket', key: 'k' });
 });
 
 t.test('parsePairs and parsePositiveInt', async (t) => {

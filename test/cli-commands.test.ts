@@ -21,7 +21,7 @@ t.test('--version and --help', async (t) => {
   const help = await runCli(['--help']);
   t.equal(help.code, 0);
   for (const command of ['upload', 'uploads', 'abort', 'serve', 'demo']) t.match(help.stdout, `oss-resumable ${command}`);
-  t.match(help.stdout, /0 success, 1 failure .* 2 usage error,\n  130 interrupted/);
+  t.match(help.stdout, /0 success, 1 failure .*2 usage error .*130 interrupted/s);
   for (const command of ['upload', 'uploads', 'abort', 'demo']) {
     const sub = await runCli([command, '--help']);
     t.equal(sub.code, 0, `${command} --help exits 0`);
@@ -39,7 +39,7 @@ t.test('usage errors exit 2 with a clear message and no request sent', async (t)
   const cases: Array<[string[], RegExp, Record<string, string>?]> = [
     [['frobnicate'], /unknown command "frobnicate"/],
     [['upload', file], /missing <oss:\/\/bucket\/key>/],
-    [['upload', file, 'oss://bucket'], /names no object; write oss:\/\/bucket\/<key>/],
+    [['abort', 'oss://bucket', '--upload-id', 'x'], /names no object; write oss:\/\/bucket\/<key>/],
     [['upload', file, 's3://bucket/key'], /not an oss:\/\/ URL/],
     [['upload', file, `oss://${BUCKET}/k`, '--part-size', 'lots'], /--part-size "lots" is not a size/],
     [['upload', file, `oss://${BUCKET}/k`, '--parallel', '0'], /--parallel "0" must be a whole number of at least 1/],
@@ -82,7 +82,7 @@ t.test('upload --json prints exactly one result object; the object is the file',
   const lines = result.stdout.trim().split('\n');
   t.equal(lines.length, 1, 'one line of JSON');
   const json = JSON.parse(lines[0]!);
-  t.same(Object.keys(json).sort(), ['bucket', 'bytesSent', 'crc64', 'etag', 'key', 'partsReused', 'seconds', 'size', 'uploadId'].sort());
+  t.same(Object.keys(json).sort(), ['bucket', 'bytesSent', 'crc64', 'etag', 'key', 'partsReused', 'seconds', 'sendSeconds', 'size', 'uploadId'].sort());
   t.equal(json.bucket, BUCKET);
   t.equal(json.key, 'dir/json.bin');
   t.equal(json.size, size);
@@ -92,6 +92,7 @@ t.test('upload --json prints exactly one result object; the object is the file',
   t.match(json.etag, /^"[0-9A-F]{32}-4"$/, 'a 4-part multipart ETag');
   t.match(json.uploadId, /^[0-9A-F]+$/);
   t.type(json.seconds, 'number');
+  t.ok(json.sendSeconds <= json.seconds, 'the send time is part of the total');
   t.same(await server.readObject(BUCKET, 'dir/json.bin'), await readFile(file));
   const head = await client.headObject({ key: 'dir/json.bin' });
   t.equal(head.meta['origin'], 'cli-test');

@@ -47,8 +47,44 @@ t.test('TTY: redraws in place at most every 100 ms, measures speed, ends on a ne
   t.equal(Math.round(bar.speed() / MiB), 50, '1 MiB per 20 ms');
   now = 10_000; // the upload then waits ~10 s for CompleteMultipartUpload
   bar.finish();
-  t.match(out.chunks.at(-2)!, /100\.0%.*  1\.9 MiB\/s .*parts 20\/20/, 'the final line shows the average speed of the whole run');
+  t.match(out.chunks.at(-2)!, /100\.0%.*  50\.0 MiB\/s .*parts 20\/20/, 'the final line shows the send speed, not diluted by the wait for Complete');
   t.equal(out.chunks.at(-1), '\n');
+});
+
+t.test('completing: once every byte is sent the line says so, with the time waited, redrawn without progress events', async (t) => {
+  const out = sink(true);
+  let now = 0;
+  const bar = new ProgressBar(out, { now: () => now, completingRedrawMs: 10 });
+  bar.update({ bytesDone: 8 * MiB, totalBytes: 8 * MiB, partsDone: 2, totalParts: 2 });
+  bar.completing();
+  t.match(out.chunks.at(-1)!, /100\.0%  8\.0 MiB  completing… 0\.0s  parts 2\/2/);
+  now = 4200;
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  t.match(out.chunks.at(-1)!, /completing… 4\.2s/, 'the elapsed time ticks on its own');
+  bar.finish();
+  const drawn = out.chunks.length;
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  t.equal(out.chunks.length, drawn, 'no redraw after finish');
+  t.notMatch(out.chunks.at(-2)!, /completing/, 'the final line is the result, not the wait');
+
+  const plain = sink(false);
+  const plainBar = new ProgressBar(plain, { now: () => 0, plainLineMs: 1000 });
+  plainBar.update({ bytesDone: MiB, totalBytes: MiB, partsDone: 1, totalParts: 1 });
+  plainBar.completing();
+  plainBar.finish();
+  t.match(plain.text(), /^100% 1\.0 MiB sent, completing… 0\.0s, parts 1\/1\n/m);
+});
+
+t.test('a 60-column terminal: the line fits with its bar, whole fields dropped, never a number cut', async (t) => {
+  const snapshot = { bytesDone: 1234.5 * MiB, totalBytes: 4096 * MiB, partsDone: 154, totalParts: 512 };
+  for (const columns of [60, 50, 40, 30, 20, 12]) {
+    const line = renderBarLine(snapshot, 87.3 * MiB, columns - 1);
+    t.ok(line.length <= columns - 1, `${columns} columns: ${JSON.stringify(line)}`);
+    if (columns >= 30) t.match(line, /^\[#+-+\]  /, `${columns} columns keep the bar`);
+    t.match(line, /(^|  )( ?30\.1%)(  |$)/, 'the percentage whole');
+    t.notMatch(line, /(\d\.$)|( \d+\/\d*$)|MiB\/\d|ETA $/, 'no field cut short');
+  }
+  t.match(renderBarLine(snapshot, 87.3 * MiB, 59), /^\[#+-+\]   30\.1%  1\.2 GiB\/4\.0 GiB  87\.3 MiB\/s  ETA 33s$/, 'at 60 columns: bar, percent, bytes, speed and ETA; the part count goes');
 });
 
 t.test('not a TTY: occasional plain lines with no control characters', async (t) => {

@@ -86,7 +86,7 @@ t.test('Ctrl-C pauses: exit 130, checkpoint kept in the default state dir, resum
   const interrupted = await runAndSignal(args, childEnv, 'SIGINT', () => uploadsOf(key)[0]?.parts.length === 3, 'three parts on the server');
   server.faults.clear();
   t.equal(interrupted.code, 130, interrupted.stderr);
-  t.equal(interrupted.stdout, '', 'no result object when interrupted');
+  t.equal(JSON.parse(interrupted.stdout).interrupted, true, 'with --json, one object saying it was interrupted');
   t.match(interrupted.stderr, /interrupted: stopping, the checkpoint is kept/);
   const checkpointDir = join(stateHome, 'oss-resumable');
   t.match(interrupted.stderr, `Paused; the checkpoint is in ${checkpointDir}. To resume, run:`);

@@ -1,5 +1,6 @@
 // HeadObject and GetObject: read back what was stored (size, ETag, CRC-64, metadata, bytes).
 import { OssXmlError } from '../errors.js';
+import { textFromWire } from '../signer/header-bytes.js';
 import type { HttpTransport } from '../transport/http.js';
 import type { GetObjectInput, GetObjectResult, HeadObjectInput, HeadObjectResult } from './types.js';
 
@@ -35,7 +36,7 @@ function objectInfo(headers: Record<string, string>, operation: string): Omit<He
   if (!Number.isSafeInteger(size) || size < 0) throw new OssXmlError(`${operation}: the response has no valid Content-Length`);
   const meta: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('x-oss-meta-')) meta[name.slice('x-oss-meta-'.length)] = value;
+    if (name.startsWith('x-oss-meta-')) meta[name.slice('x-oss-meta-'.length)] = textFromWire(value);
   }
   return {
     size,

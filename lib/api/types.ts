@@ -21,6 +21,7 @@ export type BodySource =
   | { file: string; start: number; end: number }
   | { stream: () => Readable; length: number };
 
+/** The headers of the object a call creates. */
 export interface ObjectHeaderOptions {
   /** Extra request headers (Content-Type, Cache-Control, x-oss-storage-class, x-oss-forbid-overwrite, ...). */
   headers?: Record<string, string> | undefined;
@@ -28,20 +29,24 @@ export interface ObjectHeaderOptions {
   meta?: Record<string, string> | undefined;
 }
 
+/** Common to every result. */
 export interface ResponseInfo {
   /** x-oss-request-id of the (last) response. */
   requestId: string | undefined;
 }
 
+/** InitiateMultipartUpload: the key and the object headers/metadata (they apply to the completed object). */
 export interface InitiateMultipartUploadInput extends CallOptions, ObjectHeaderOptions {
   key: string;
 }
+/** The new upload; its id goes into every later call for it. */
 export interface InitiateMultipartUploadResult extends ResponseInfo {
   bucket: string;
   key: string;
   uploadId: string;
 }
 
+/** UploadPart: one part of an upload, 100 KB to 5 GiB (the last may be smaller). */
 export interface UploadPartInput extends CallOptions {
   key: string;
   uploadId: string;
@@ -55,6 +60,7 @@ export interface UploadPartInput extends CallOptions {
   /** Called before a retry, with the bytes of this part that were reported but must be sent again. */
   onRetry?: ((attempt: number, error: Error) => void) | undefined;
 }
+/** The stored part; its ETag (the part's MD5) goes into CompleteMultipartUpload. */
 export interface UploadPartResult extends ResponseInfo {
   partNumber: number;
   /** Quoted, as the server sent it: "\"403CCF89C608D9C7CE71E955F706EC5A\"". */
@@ -65,12 +71,14 @@ export interface UploadPartResult extends ResponseInfo {
   crc64: string | undefined;
 }
 
+/** ListParts: one page of an upload's parts (`maxParts`, default 1000), after `partNumberMarker`. */
 export interface ListPartsInput extends CallOptions {
   key: string;
   uploadId: string;
   maxParts?: number | undefined;
   partNumberMarker?: number | undefined;
 }
+/** One uploaded part as the server lists it (`lastModified` as the server wrote it, ISO 8601). */
 export interface PartInfo {
   partNumber: number;
   etag: string;
@@ -78,6 +86,7 @@ export interface PartInfo {
   lastModified: string;
   crc64: string | undefined;
 }
+/** One page of parts; when `isTruncated`, ask again from `nextPartNumberMarker`. */
 export interface ListPartsResult extends ResponseInfo {
   bucket: string;
   key: string;
@@ -87,10 +96,12 @@ export interface ListPartsResult extends ResponseInfo {
   nextPartNumberMarker: number | undefined;
 }
 
+/** A part to assemble: its number and the ETag UploadPart returned. */
 export interface CompletedPart {
   partNumber: number;
   etag: string;
 }
+/** CompleteMultipartUpload: the parts to assemble (or `completeAll`), with headers such as x-oss-forbid-overwrite and an optional upload callback. */
 export interface CompleteMultipartUploadInput extends CallOptions {
   key: string;
   uploadId: string;
@@ -100,6 +111,7 @@ export interface CompleteMultipartUploadInput extends CallOptions {
   headers?: Record<string, string> | undefined;
   callback?: UploadCallback | undefined;
 }
+/** An upload callback: OSS POSTs `body` (with ${bucket}, ${object}, ${etag}, ... and the x: vars filled in) to `url` once the object exists, and passes the answer through. */
 export interface UploadCallback {
   url: string;
   body: string;
@@ -108,6 +120,7 @@ export interface UploadCallback {
   /** Custom variables; names must start with "x:". */
   vars?: Record<string, string> | undefined;
 }
+/** The completed object: its multipart ETag ("<MD5>-<parts>") and CRC-64. */
 export interface CompleteMultipartUploadResult extends ResponseInfo {
   bucket: string;
   key: string;
@@ -120,11 +133,13 @@ export interface CompleteMultipartUploadResult extends ResponseInfo {
   callbackError?: Error | undefined;
 }
 
+/** AbortMultipartUpload: the upload to abort. */
 export interface AbortMultipartUploadInput extends CallOptions {
   key: string;
   uploadId: string;
 }
 
+/** ListMultipartUploads: one page of unfinished uploads under `prefix` (`maxUploads`, default 1000), after the markers. */
 export interface ListMultipartUploadsInput extends CallOptions {
   prefix?: string | undefined;
   delimiter?: string | undefined;
@@ -132,11 +147,13 @@ export interface ListMultipartUploadsInput extends CallOptions {
   uploadIdMarker?: string | undefined;
   maxUploads?: number | undefined;
 }
+/** An unfinished upload (`initiated` as the server wrote it, ISO 8601). */
 export interface MultipartUploadInfo {
   key: string;
   uploadId: string;
   initiated: string;
 }
+/** One page of unfinished uploads; when `isTruncated`, ask again from the next markers. */
 export interface ListMultipartUploadsResult extends ResponseInfo {
   bucket: string;
   uploads: MultipartUploadInfo[];
@@ -146,6 +163,7 @@ export interface ListMultipartUploadsResult extends ResponseInfo {
   nextUploadIdMarker: string | undefined;
 }
 
+/** PutObject: the whole object in one request (up to 5 GiB), with Content-MD5 computed unless given. */
 export interface PutObjectInput extends CallOptions, ObjectHeaderOptions {
   key: string;
   body: BodySource;
@@ -154,6 +172,7 @@ export interface PutObjectInput extends CallOptions, ObjectHeaderOptions {
   onBodyProgress?: ((bytes: number) => void) | undefined;
   onRetry?: ((attempt: number, error: Error) => void) | undefined;
 }
+/** The stored object: its ETag (the MD5) and CRC-64. */
 export interface PutObjectResult extends ResponseInfo {
   etag: string;
   contentMd5: string;
@@ -162,9 +181,11 @@ export interface PutObjectResult extends ResponseInfo {
   callbackError?: Error | undefined;
 }
 
+/** HeadObject: the object to describe. */
 export interface HeadObjectInput extends CallOptions {
   key: string;
 }
+/** An object's description: `meta` holds x-oss-meta-* read back as UTF-8 text; `headers` every response header as received (one character per byte). */
 export interface HeadObjectResult extends ResponseInfo {
   size: number;
   etag: string;
@@ -175,11 +196,13 @@ export interface HeadObjectResult extends ResponseInfo {
   headers: Record<string, string>;
 }
 
+/** GetObject: the object, or a byte range of it. */
 export interface GetObjectInput extends CallOptions {
   key: string;
   /** Inclusive byte range, as in HTTP Range. */
   range?: { start: number; end?: number | undefined } | undefined;
 }
+/** The object's description and its bytes as a stream (`status` 206 for a range). */
 export interface GetObjectResult extends HeadObjectResult {
   status: number;
   body: Readable;

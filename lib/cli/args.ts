@@ -1,6 +1,9 @@
 // Command-line argument helpers: node:util parseArgs with usage errors that say what to type
 // instead, and the parsers for sizes, durations and oss:// URLs.
+import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { OssInvalidArgumentError } from '../errors.js';
+import { validateBucketName, validateObjectKey } from '../validate.js';
 
 /** Bad command-line usage: printed with a hint to run --help, exit code 2. */
 export class UsageError extends Error {
@@ -33,8 +36,33 @@ export function parseCommandArgs<O extends OptionSpecs>(command: string, argv: s
   } catch (error) {
     // parseArgs messages are already specific ("Unknown option '--foo'"); drop its long positional hint.
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, '') : String(error);
-    throw new UsageError(message, command);
+    throw new UsageError(message + nearestFlagHint(message, options), command);
   }
+}
+
+/** "; did you mean --parallel?" for an unknown option within two edits of a known one, else ''. */
+function nearestFlagHint(message: string, options: OptionSpecs): string {
+  const unknown = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+  if (!unknown) return '';
+  let best: { name: string; distance: number } | undefined;
+  for (const name of Object.keys(options)) {
+    const distance = editDistance(unknown, name);
+    if (distance <= 2 && distance < (best?.distance ?? Infinity)) best = { name, distance };
+  }
+  return best ? `; did you mean --${best.name}?` : '';
+}
+
+/** Levenshtein distance, small strings only (flag names). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
 }
 
 /** Exactly `count` positionals named by `names`, or a UsageError listing what is missing or extra. */
@@ -118,18 +146,44 @@ export interface OssUrl {
   key: string;
 }
 
-/** 'oss://bucket/dir/file.bin' → {bucket, key}. The key is taken literally (no percent-decoding). */
+/**
+ * 'oss://bucket/dir/file.bin' → {bucket, key}. The key is taken literally (no percent-decoding).
+ * An invalid bucket name is a usage error here, before any request.
+ */
 export function parseOssUrl(text: string): OssUrl {
   const match = /^oss:\/\/([^/]+)(?:\/(.*))?$/s.exec(text);
   if (!match) throw new UsageError(`${JSON.stringify(text)} is not an oss:// URL; write oss://<bucket>/<key>`);
-  return { bucket: match[1]!, key: match[2] ?? '' };
+  const bucket = asUsageError(() => validateBucketName(match[1]!));
+  return { bucket, key: match[2] ?? '' };
 }
 
-/** An oss:// URL that must name an object, not just a bucket. */
+/** An oss:// URL that must name an object, not just a bucket; an invalid key is a usage error. */
 export function parseObjectUrl(text: string): OssUrl & { key: string } {
   const url = parseOssUrl(text);
   if (!url.key) throw new UsageError(`${JSON.stringify(text)} names no object; write oss://${url.bucket}/<key>`);
+  asUsageError(() => validateObjectKey(url.key));
   return url;
+}
+
+/**
+ * Where `upload <file> <url>` stores the file, as ossutil does: a URL ending in '/' names a
+ * directory (`oss://b/dir/` → `dir/<basename>`), a bare bucket its root (`oss://b` → `<basename>`).
+ */
+export function parseUploadDestination(text: string, file: string): OssUrl {
+  const url = parseOssUrl(text);
+  const key = url.key === '' || url.key.endsWith('/') ? `${url.key}${basename(file)}` : url.key;
+  asUsageError(() => validateObjectKey(key));
+  return { bucket: url.bucket, key };
+}
+
+/** Runs a library validation; its OssInvalidArgumentError becomes a usage error (exit 2). */
+export function asUsageError<T>(validate: () => T, command = ''): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof OssInvalidArgumentError) throw new UsageError(error.message, command);
+    throw error;
+  }
 }
 
 /** Repeatable 'name<sep>value' flags (--meta k=v, --header k:v) → a record; the first separator splits. */

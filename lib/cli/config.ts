@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { regionFromHost } from '../signer/region.js';
 import type { Credentials, SignatureVersion } from '../signer/types.js';
-import { UsageError } from './args.js';
+import { parseEndpoint } from '../transport/endpoint.js';
+import { asUsageError, UsageError } from './args.js';
 
 /** The options every command that talks to OSS accepts. */
 export const CONNECTION_OPTIONS = {
@@ -33,6 +34,7 @@ export function resolveClientSettings(flags: ConnectionFlags, env: NodeJS.Proces
   if (!endpoint) {
     throw new UsageError('no endpoint; pass --endpoint or set OSS_ENDPOINT (e.g. https://oss-cn-hangzhou.aliyuncs.com)', command);
   }
+  asUsageError(() => parseEndpoint(endpoint), command);
   const signVersion = flags['sign-version'];
   if (signVersion !== undefined && signVersion !== 'v1' && signVersion !== 'v4') {
     throw new UsageError(`--sign-version ${JSON.stringify(signVersion)} must be v1 or v4`, command);

@@ -16,14 +16,17 @@ const ENVIRONMENT = `Environment:
 `;
 
 const EXIT_CODES = `Exit codes:
-  0 success, 1 failure (the error and its OSS request id are printed), 2 usage error,
-  130 interrupted (Ctrl-C, or SIGTERM/SIGHUP: the upload stops cleanly and can be resumed)
+  0 success, 1 failure (the error and its OSS request id are printed; also what only trying
+  finds: a missing file, an unwritable checkpoint directory), 2 usage error (anything wrong on
+  the command line, found before any request: flags, oss:// URLs, bucket and key names, header
+  and metadata values, the endpoint), 130 interrupted (Ctrl-C, or SIGTERM/SIGHUP: the upload
+  stops cleanly and can be resumed)
 `;
 
 const MAIN = `oss-resumable: resumable multipart upload of large files to Alibaba Cloud OSS
 
 Usage:
-  oss-resumable upload <file> oss://<bucket>/<key> [options]
+  oss-resumable upload <file> oss://<bucket>/<key> [options]   (or oss://<bucket>/<dir>/)
   oss-resumable uploads oss://<bucket>[/<prefix>] [--older-than 24h --abort]
   oss-resumable abort oss://<bucket>/<key> --upload-id <id>
   oss-resumable serve [options]      run the local mock OSS server
@@ -39,10 +42,14 @@ Durations: a number with ms, s, m, h, d or w, e.g. 30m, 24h, 7d, 1h30m.
 ${EXIT_CODES}`;
 
 const UPLOAD = `Usage: oss-resumable upload <file> oss://<bucket>/<key> [options]
+       oss-resumable upload <file> oss://<bucket>/<dir>/     stores <dir>/<file's name>
+       oss-resumable upload <file> oss://<bucket>            stores <file's name> at the root
 
 Uploads <file> in parts, recording each finished part in a checkpoint file. If the upload is
 interrupted (Ctrl-C, network loss, crash, kill -9), run the same command again: it resumes
 from the checkpoint, checks the parts already on the server, and sends only what is missing.
+A re-run without --part-size takes the checkpoint's; a different --part-size starts over.
+Header and metadata values may be any text (sent as UTF-8), but no control characters.
 
 Options:
   --part-size SIZE        bytes per part, e.g. 16MiB (${sizeAsTyped(MIN_PART_SIZE)} to ${sizeAsTyped(MAX_PART_SIZE)}; default ${sizeAsTyped(DEFAULT_PART_SIZE)},
@@ -52,7 +59,7 @@ Options:
   --max-memory SIZE       most the part buffers may hold, parallel × part size (default 1GiB);
                           an upload over it is refused before it starts
   --checkpoint-dir DIR    where checkpoints live (default: $XDG_STATE_HOME/oss-resumable,
-                          else ~/.local/state/oss-resumable)
+                          else ~/.local/state/oss-resumable; a file sent as one PUT needs none)
   --content-type TYPE     Content-Type of the object
   --meta NAME=VALUE       user metadata (x-oss-meta-NAME); repeatable
   --header NAME:VALUE     extra request header for the upload, e.g. x-oss-storage-class:IA; repeatable
@@ -70,7 +77,9 @@ Options:
                           inode and ctime are unchanged (faster on slow disks)
   --abort-on-cancel       on Ctrl-C, abort the upload and delete the checkpoint instead of keeping them
   --json                  print one JSON object on stdout: bucket, key, etag, size, crc64, uploadId,
-                          partsReused, bytesSent, seconds (progress still goes to stderr)
+                          partsReused, bytesSent, seconds, sendSeconds (and warning, if any);
+                          on Ctrl-C: interrupted, aborted, resumeCommand, uploadId, partsKept,
+                          checkpoint (progress still goes to stderr)
   --quiet                 no progress or notes; only errors (and the JSON with --json)
   -h, --help
 
@@ -86,7 +95,10 @@ they are completed or aborted, so clean up the ones nobody will resume.
 Options:
   --older-than DURATION   only uploads initiated at least this long ago, e.g. 24h, 7d, 0s
   --abort                 abort the listed uploads (needs --older-than; --older-than 0s means all)
+                          and delete their local checkpoints
+  --checkpoint-dir DIR    where to look for those checkpoints (default as for upload)
   --json                  print one JSON object: {bucket, prefix, uploads: [...], aborted}
+                          (with --abort also checkpointsRemoved)
   --quiet                 print nothing but errors
   -h, --help
 
@@ -96,11 +108,14 @@ ${EXIT_CODES}`;
 
 const ABORT = `Usage: oss-resumable abort oss://<bucket>/<key> --upload-id <id>
 
-Aborts one multipart upload and frees its parts. The ids come from \`oss-resumable uploads\`.
+Aborts one multipart upload and frees its parts, and deletes its local checkpoint (nothing can
+resume it any more). The ids come from \`oss-resumable uploads\`.
 
 Options:
   --upload-id ID          the upload to abort (required)
-  --json                  print one JSON object: {bucket, key, uploadId, aborted, requestId}
+  --checkpoint-dir DIR    where to look for its checkpoint (default as for upload)
+  --json                  print one JSON object: {bucket, key, uploadId, aborted, requestId,
+                          checkpointsRemoved}
   --quiet                 print nothing but errors
   -h, --help
 

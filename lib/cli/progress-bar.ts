@@ -32,6 +32,8 @@ export interface ProgressBarOptions {
   redrawMs?: number | undefined;
   /** Interval between plain lines when not on a TTY. */
   plainLineMs?: number | undefined;
+  /** TTY redraw interval while the server completes the upload (the elapsed time ticks). */
+  completingRedrawMs?: number | undefined;
 }
 
 /** Speed is measured over this trailing window so it follows changes without jumping per chunk. */
@@ -43,11 +45,14 @@ export class ProgressBar {
   readonly #now: () => number;
   readonly #redrawMs: number;
   readonly #plainLineMs: number;
+  readonly #completingRedrawMs: number;
   #samples: Array<{ at: number; bytes: number }> = [];
   #firstSample: { at: number; bytes: number } | undefined;
   #lastDrawAt = -Infinity;
   #drawn = false;
   #latest: ProgressSnapshot | undefined;
+  /** While the server completes the upload: when that began, and the timer that redraws the wait. */
+  #completing: { since: number; timer: NodeJS.Timeout } | undefined;
 
   constructor(out: ProgressOutput, options: ProgressBarOptions = {}) {
     this.#out = out;
@@ -55,6 +60,7 @@ export class ProgressBar {
     this.#now = options.now ?? Date.now;
     this.#redrawMs = options.redrawMs ?? 100;
     this.#plainLineMs = options.plainLineMs ?? 5000;
+    this.#completingRedrawMs = options.completingRedrawMs ?? 1000;
   }
 
   update(snapshot: ProgressSnapshot): void {
@@ -69,17 +75,38 @@ export class ProgressBar {
     this.#draw(snapshot);
   }
 
-  /** Draw the final state, with the average speed of the whole run, and leave the cursor on a fresh line. */
+  /**
+   * Every byte is sent and the server is completing the upload (seconds for a large object): the
+   * line says so, with the time waited, redrawn on its own since no progress events come meanwhile.
+   */
+  completing(): void {
+    if (this.#completing || !this.#latest) return;
+    const since = this.#now();
+    const timer = setInterval(() => this.#draw(this.#latest!), this.#tty ? this.#completingRedrawMs : this.#plainLineMs);
+    timer.unref();
+    this.#completing = { since, timer };
+    this.#draw(this.#latest);
+  }
+
+  /** Draw the final state, with the average send speed, and leave the cursor on a fresh line. */
   finish(snapshot: ProgressSnapshot | undefined = this.#latest): void {
+    this.#stopCompleting();
     if (snapshot) {
-      this.#record(this.#now(), snapshot.bytesDone);
+      // No new sample when nothing more was sent: the wait for Complete is not send time.
+      if (snapshot.bytesDone !== this.#samples.at(-1)?.bytes) this.#record(this.#now(), snapshot.bytesDone);
       if (this.#tty || this.#drawn) this.#draw(snapshot, this.averageSpeed());
     }
     this.clear();
   }
 
+  #stopCompleting(): void {
+    if (this.#completing) clearInterval(this.#completing.timer);
+    this.#completing = undefined;
+  }
+
   /** Move off the bar's line so other output starts on a clean line; the bar redraws on the next update. */
   clear(): void {
+    this.#stopCompleting();
     if (this.#tty && this.#drawn) this.#out.write('\n');
     this.#drawn = false;
   }
@@ -107,28 +134,58 @@ export class ProgressBar {
   }
 
   #draw(snapshot: ProgressSnapshot, bytesPerSecond = this.speed()): void {
+    const completingFor = this.#completing ? (this.#now() - this.#completing.since) / 1000 : undefined;
     if (this.#tty) {
-      const line = renderBarLine(snapshot, bytesPerSecond, (this.#out.columns ?? 80) - 1);
+      const line = renderBarLine(snapshot, bytesPerSecond, (this.#out.columns ?? 80) - 1, completingFor);
       // \r back to column 0, the line, then erase whatever a longer previous line left behind.
       this.#out.write(`\r${line}\x1b[K`);
     } else {
-      this.#out.write(`${renderPlainLine(snapshot, bytesPerSecond)}\n`);
+      this.#out.write(`${renderPlainLine(snapshot, bytesPerSecond, completingFor)}\n`);
     }
     this.#drawn = true;
   }
 }
 
-export function renderPlainLine(s: ProgressSnapshot, bytesPerSecond: number): string {
+/** `completingFor`: seconds the server has been completing the upload, once every byte is sent. */
+export function renderPlainLine(s: ProgressSnapshot, bytesPerSecond: number, completingFor?: number): string {
+  if (completingFor !== undefined) return `100% ${formatBytes(s.totalBytes)} sent, completing… ${formatDuration(completingFor)}, parts ${s.partsDone}/${s.totalParts}`;
   return `${percent(s).toFixed(0)}% ${formatBytes(s.bytesDone)} of ${formatBytes(s.totalBytes)}, ${formatRate(bytesPerSecond)}, ETA ${eta(s, bytesPerSecond)}, parts ${s.partsDone}/${s.totalParts}`;
 }
 
-/** '[#####-----]  45.2%  115.7 MiB/256.0 MiB  88.1 MiB/s  ETA 2s  parts 12/32', the bar shrinking to fit `width`. */
-export function renderBarLine(s: ProgressSnapshot, bytesPerSecond: number, width: number): string {
-  const stats = `${percent(s).toFixed(1).padStart(5)}%  ${formatBytes(s.bytesDone)}/${formatBytes(s.totalBytes)}  ${formatRate(bytesPerSecond)}  ETA ${eta(s, bytesPerSecond)}  parts ${s.partsDone}/${s.totalParts}`;
-  const barWidth = Math.min(30, width - stats.length - 4);
-  if (barWidth < 5) return stats.slice(0, Math.max(0, width));
-  const filled = Math.round((percent(s) / 100) * barWidth);
-  return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]  ${stats}`;
+/** The narrowest the bar gets before fields are dropped to make room. */
+const MIN_BAR_WIDTH = 10;
+
+/**
+ * '[#####-----]  45.2%  115.7 MiB/256.0 MiB  88.1 MiB/s  ETA 2s  parts 12/32' in at most `width`
+ * columns: the bar shrinks, then whole fields go (parts, bytes, speed), never a cut number.
+ */
+export function renderBarLine(s: ProgressSnapshot, bytesPerSecond: number, width: number, completingFor?: number): string {
+  const pct = `${percent(s).toFixed(1).padStart(5)}%`;
+  const bytes = `${formatBytes(s.bytesDone)}/${formatBytes(s.totalBytes)}`;
+  const parts = `parts ${s.partsDone}/${s.totalParts}`;
+  const candidates =
+    completingFor === undefined
+      ? [
+          [pct, bytes, formatRate(bytesPerSecond), `ETA ${eta(s, bytesPerSecond)}`, parts],
+          [pct, bytes, formatRate(bytesPerSecond), `ETA ${eta(s, bytesPerSecond)}`],
+          [pct, formatRate(bytesPerSecond), `ETA ${eta(s, bytesPerSecond)}`],
+          [pct, `ETA ${eta(s, bytesPerSecond)}`],
+          [pct],
+        ]
+      : [
+          [pct, formatBytes(s.totalBytes), `completing… ${formatDuration(completingFor)}`, parts],
+          [pct, `completing… ${formatDuration(completingFor)}`],
+          [`completing… ${formatDuration(completingFor)}`],
+        ];
+  for (const fields of candidates) {
+    const stats = fields.join('  ');
+    const barWidth = Math.min(30, width - stats.length - 4);
+    if (barWidth < MIN_BAR_WIDTH) continue;
+    const filled = Math.round((percent(s) / 100) * barWidth);
+    return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]  ${stats}`;
+  }
+  // Too narrow for any bar: the widest set of whole fields that fits.
+  return candidates.map((fields) => fields.join('  ')).find((stats) => stats.length <= width) ?? '';
 }
 
 function percent(s: ProgressSnapshot): number {

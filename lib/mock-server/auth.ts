@@ -2,8 +2,10 @@
 // Authorization header or in the query string (presigned URLs). The canonical strings are
 // built by lib/signer — the same functions the client signs with — from the decoded path
 // and query; this module only finds the inputs, checks time and credentials, and compares
-// signatures in constant time.
+// signatures in constant time. Header values are verified as the bytes received (node hands
+// them over one character per byte), so a value of raw UTF-8 bytes checks out as OSS's would.
 import { timingSafeEqual } from 'node:crypto';
+import { textFromWire } from '../signer/header-bytes.js';
 import { signatureV1, stringToSignV1 } from '../signer/v1.js';
 import { canonicalRequestV4, signatureV4, stringToSignV4, UNSIGNED_PAYLOAD, V4_ALGORITHM } from '../signer/v4.js';
 import type { SignableRequest } from '../signer/types.js';
@@ -80,14 +82,15 @@ function constantTimeEqual(a: string, b: string): boolean {
 function signatureMismatch(credential: MockCredential, provided: string, stringToSign: string, canonicalRequest?: string): MockOssError {
   const token = credential.securityToken;
   const redact = (text: string): string => (token ? text.split(token).join('<security-token>') : text);
+  // The strings are the signed bytes (one character each); the XML shows them as text.
   const sts = redact(stringToSign);
   const extras: Record<string, string> = {
     OSSAccessKeyId: credential.accessKeyId,
     SignatureProvided: provided,
-    StringToSign: sts,
-    StringToSignBytes: [...Buffer.from(sts, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join(' '),
+    StringToSign: textFromWire(sts),
+    StringToSignBytes: [...Buffer.from(sts, 'latin1')].map((b) => b.toString(16).padStart(2, '0')).join(' '),
   };
-  if (canonicalRequest !== undefined) extras['CanonicalRequest'] = redact(canonicalRequest);
+  if (canonicalRequest !== undefined) extras['CanonicalRequest'] = textFromWire(redact(canonicalRequest));
   return new MockOssError(
     403,
     'SignatureDoesNotMatch',

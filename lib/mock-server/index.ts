@@ -29,9 +29,17 @@ export type {
 } from './types.js';
 export { parseFaultSpec } from './faults.js';
 
+/** The credential a mock server accepts when given none. */
 export const DEFAULT_MOCK_CREDENTIALS: MockCredential = { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' };
+/** The bucket a mock server has when given none. */
 export const DEFAULT_MOCK_BUCKET = 'test-bucket';
 
+/**
+ * Starts the mock OSS server on loopback (a free port unless `port` is given) with the given
+ * buckets and credentials (default: DEFAULT_MOCK_BUCKET, DEFAULT_MOCK_CREDENTIALS) and data in a
+ * temp dir unless `dataDir` is given. Resolves once it listens; `close()` stops it and removes
+ * the temp dir.
+ */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const credentials = options.credentials ?? [DEFAULT_MOCK_CREDENTIALS];
   if (credentials.length === 0) throw new Error('startMockServer: give at least one credential');

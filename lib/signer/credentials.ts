@@ -3,7 +3,9 @@
 import { OssInvalidArgumentError } from '../errors.js';
 import type { Credentials } from './types.js';
 
+/** Fetches (temporary) credentials; called again shortly before their `expiration` or after SecurityTokenExpired. */
 export type CredentialsProvider = () => Credentials | Promise<Credentials>;
+/** Static credentials, or a provider of them (STS). */
 export type CredentialsSource = Credentials | CredentialsProvider;
 
 /** Refresh this long before `expiration`, so no request is signed with a token about to expire. */

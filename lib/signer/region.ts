@@ -3,6 +3,7 @@
 // local, custom and global (accelerate) endpoints.
 const OSS_HOST = /(?:^|\.)oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/i;
 
+/** 'oss-cn-hangzhou.aliyuncs.com' (with or without a bucket, -internal too) → 'cn-hangzhou'; else undefined. */
 export function regionFromHost(host: string): string | undefined {
   const match = OSS_HOST.exec(host.replace(/:\d+$/, ''));
   const region = match?.[1]?.toLowerCase();

@@ -1,5 +1,6 @@
 // OSS V1 header and query-string signatures: base64(HMAC-SHA1(secret, StringToSign)).
 import { createHmac } from 'node:crypto';
+import { wireBytes, wireString } from './header-bytes.js';
 import { isV1SubResource } from './sub-resources.js';
 import type { Credentials, SignableRequest } from './types.js';
 
@@ -31,7 +32,11 @@ function headerValue(headers: Record<string, string>, name: string): string {
   return '';
 }
 
-/** The V1 StringToSign. `dateLine` defaults to x-oss-date, then Date (x-oss-date wins, as on OSS). */
+/**
+ * The V1 StringToSign, as a wire string (one character per byte): the header values as sent, the
+ * resource (key, sub-resource values) as its UTF-8 bytes. `dateLine` defaults to x-oss-date, then
+ * Date (x-oss-date wins, as on OSS).
+ */
 export function stringToSignV1(req: SignableRequest, dateLine?: string): string {
   const date = dateLine ?? (headerValue(req.headers, 'x-oss-date') || headerValue(req.headers, 'date'));
   return [
@@ -39,12 +44,13 @@ export function stringToSignV1(req: SignableRequest, dateLine?: string): string 
     headerValue(req.headers, 'content-md5'),
     headerValue(req.headers, 'content-type'),
     date,
-    canonicalizedOssHeaders(req.headers) + canonicalizedResource(req.bucket, req.key, req.query),
+    canonicalizedOssHeaders(req.headers) + wireString(canonicalizedResource(req.bucket, req.key, req.query)),
   ].join('\n');
 }
 
+/** HMAC-SHA1 over the bytes of `stringToSign` (a wire string, as stringToSignV1 returns). */
 export function signatureV1(accessKeySecret: string, stringToSign: string): string {
-  return createHmac('sha1', accessKeySecret).update(stringToSign, 'utf8').digest('base64');
+  return createHmac('sha1', accessKeySecret).update(wireBytes(stringToSign)).digest('base64');
 }
 
 /** Adds x-oss-date, x-oss-security-token (STS) and Authorization to `req.headers`. */

@@ -1,5 +1,6 @@
 // OSS V4 signature (OSS4-HMAC-SHA256): canonical request -> string to sign -> derived key.
 import { createHash, createHmac } from 'node:crypto';
+import { wireBytes } from './header-bytes.js';
 import { uriEncode } from './uri-encode.js';
 import type { Credentials, SignableRequest } from './types.js';
 
@@ -8,7 +9,9 @@ export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** V4 signing parameters (presignQueryV4, signRequestV4). */
 export interface V4Options {
+  /** Region id, e.g. cn-hangzhou. */
   region: string;
   /** "oss", or "oss-cloudbox" for CloudBox. */
   product?: string;
@@ -75,8 +78,9 @@ export function scopeV4(isoDate: string, region: string, product = 'oss'): strin
   return `${isoDate.slice(0, 8)}/${region}/${product}/aliyun_v4_request`;
 }
 
+/** `canonicalRequest` is a wire string: header values as sent, everything else percent-encoded ASCII. */
 export function stringToSignV4(isoDate: string, scope: string, canonicalRequest: string): string {
-  return [V4_ALGORITHM, isoDate, scope, createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')].join('\n');
+  return [V4_ALGORITHM, isoDate, scope, createHash('sha256').update(wireBytes(canonicalRequest)).digest('hex')].join('\n');
 }
 
 // The signing key depends only on (secret, day, region, product): cache one per combination

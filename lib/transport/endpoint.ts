@@ -25,7 +25,7 @@ export function parseEndpoint(endpoint: string, pathStyle?: boolean): Endpoint {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new OssInvalidArgumentError('endpoint', `${JSON.stringify(endpoint)} is not a URL; use e.g. https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000`);
+    throw new OssInvalidArgumentError('endpoint', bucketOnIpHint(withScheme) ?? `${JSON.stringify(endpoint)} is not a URL; use e.g. https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new OssInvalidArgumentError('endpoint', `${url.protocol} is not supported; use http:// or https://`);
@@ -40,6 +40,17 @@ export function parseEndpoint(endpoint: string, pathStyle?: boolean): Endpoint {
     hostname,
     pathStyle: pathStyle ?? !isVirtualHostCapable(hostname),
   };
+}
+
+/**
+ * `http://bkt.127.0.0.1:9000`: a bucket in front of an IP address is no host name at all (URL
+ * parsers read a name ending in a number as an IPv4 address), so say what to write instead.
+ */
+function bucketOnIpHint(url: string): string | undefined {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/:]+)\.(\d{1,3}(?:\.\d{1,3}){3})(:\d+)?\/?$/i.exec(url);
+  if (!match) return undefined;
+  const [, scheme, bucket, ip, port = ''] = match;
+  return `${JSON.stringify(url)} puts the bucket "${bucket}" in front of the IP address ${ip}, which is not a valid host name; an IP endpoint takes the bucket in the path: use the endpoint ${scheme}${ip}${port} (the bucket goes in oss://${bucket}/… or the \`bucket\` option)`;
 }
 
 /** Real OSS domains take the bucket as a sub-domain; IPs, localhost and custom hosts get path-style. */

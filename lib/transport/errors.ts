@@ -21,6 +21,17 @@ export function toOssError(error: unknown, operation: string, signal: AbortSigna
   return new OssNetworkError(`request failed before a complete response (${detail})`, { cause: error, operation });
 }
 
+/**
+ * An https:// origin whose server answered in plain HTTP: OpenSSL reports a "wrong version number".
+ * Retrying cannot help, so this is a bad endpoint, not a network failure.
+ */
+export function plainHttpServer(error: unknown, origin: string): OssInvalidArgumentError | undefined {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (!origin.startsWith('https://') || (code !== 'ERR_SSL_WRONG_VERSION_NUMBER' && code !== 'ERR_SSL_HTTP_REQUEST')) return undefined;
+  const plain = `http://${origin.slice('https://'.length)}`;
+  return new OssInvalidArgumentError('endpoint', `the server at ${origin} does not speak TLS; use ${plain} (an endpoint without a scheme means https://)`);
+}
+
 type Headers = Dispatcher.ResponseData['headers'];
 
 export function headerString(headers: Headers, name: string): string | undefined {

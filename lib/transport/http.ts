@@ -5,12 +5,13 @@ import { Pool, request as undiciRequest } from './undici.js';
 import type { Readable } from 'node:stream';
 import { OssCancelledError, OssServiceError, OssXmlError } from '../errors.js';
 import { signRequest, type CredentialsCache, type SignableRequest, type SignerConfig } from '../signer/index.js';
+import { wireString } from '../signer/header-bytes.js';
 import type { BodySource } from '../api/types.js';
 import { bodyLength, openBody } from './body.js';
 import { connectorFor } from './connector.js';
 import { SigningClock } from './clock.js';
 import { encodeQuery, requestTarget, type Endpoint } from './endpoint.js';
-import { headerString, serviceErrorFrom, toOssError } from './errors.js';
+import { headerString, plainHttpServer, serviceErrorFrom, toOssError } from './errors.js';
 import { backoffDelay, isRetryable, type RetryOptions } from './retry.js';
 
 export interface Timeouts {
@@ -108,7 +109,8 @@ export class HttpTransport {
     const credentials = await this.#options.credentials.get();
     const query = request.query ?? {};
     const headers: Record<string, string> = { 'user-agent': this.#options.userAgent };
-    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    // Sent and signed as UTF-8 bytes: undici refuses text beyond latin1 in a header.
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = wireString(value);
     if (request.body !== undefined) headers['content-length'] = String(bodyLength(request.body));
 
     const signable: SignableRequest = { method: request.method, bucket: request.bucket, key: request.key, query, headers };
@@ -129,7 +131,7 @@ export class HttpTransport {
       });
     } catch (error) {
       if (body && typeof body === 'object' && 'destroy' in body) body.destroy();
-      throw error;
+      throw plainHttpServer(error, target.origin) ?? error;
     }
 
     const responseHeaders = flattenHeaders(response.headers);

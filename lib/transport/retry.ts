@@ -1,10 +1,13 @@
 // Which failures are worth another attempt, and how long to wait before it.
 import { OssNetworkError, OssServiceError } from '../errors.js';
 
+/** How failed requests are retried (OssClientOptions.retry); omitted fields keep their defaults. */
 export interface RetryOptions {
-  /** Total attempts, the first included. */
+  /** Total attempts, the first included (default 4). */
   maxAttempts?: number | undefined;
+  /** The backoff before the first retry is random in [0, baseDelayMs], doubling after each (default 200). */
   baseDelayMs?: number | undefined;
+  /** The cap on one backoff (default 10000). */
   maxDelayMs?: number | undefined;
 }
 

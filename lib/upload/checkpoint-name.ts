@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
+/** What a checkpoint belongs to: one endpoint, bucket, key and local file. */
 export interface CheckpointTarget {
   endpoint: string;
   bucket: string;
@@ -11,11 +12,15 @@ export interface CheckpointTarget {
   filePath: string;
 }
 
+/** The files of one upload's checkpoint. */
 export interface CheckpointPaths {
+  /** The checkpoint (JSON, mode 0600, no secrets). */
   checkpoint: string;
+  /** The pid lock held while a run drives the upload. */
   lock: string;
 }
 
+/** The checkpoint and lock file paths in `dir` for one upload target (named by a hash of it). */
 export function checkpointPaths(dir: string, target: CheckpointTarget): CheckpointPaths {
   // JSON array: unambiguous separation of the fields whatever characters they contain.
   const identity = JSON.stringify([target.endpoint, target.bucket, target.key, target.filePath]);

@@ -12,8 +12,11 @@ import { checkpointWriteError, readPrivateFile } from './private-files.js';
 export class OssUploadLockedError extends OssError {
   override name = 'OssUploadLockedError';
   override readonly kind = 'OssUploadLockedError';
+  /** The lock file. */
   readonly lockPath: string;
+  /** The process holding it, when the lock file names one. */
   readonly pid: number | undefined;
+  /** The message says to wait, or to delete the lock if no such upload runs. */
   constructor(lockPath: string, pid: number | undefined) {
     super(
       `Another process${pid ? ` (pid ${pid})` : ''} is already uploading this file to this key (lock ${lockPath}). ` +

@@ -52,3 +52,16 @@ export async function completedObject(
     requestId: head.requestId,
   };
 }
+
+/**
+ * The result, with a `warning` when its ETag cannot be the multipart ETag of `partCount` parts
+ * (`"<32 hex>-<partCount>"`). A warning, not a failure: the CRC-64 check already proved the
+ * object's bytes, and OSS does not promise the ETag's form; but a different one suggests the
+ * endpoint is not OSS, or assembled other parts, and is worth a look.
+ */
+export function withEtagWarning(result: ResumableUploadResult, partCount: number): ResumableUploadResult {
+  const count = /^"?[0-9A-Fa-f]{32}-(\d+)"?$/.exec(result.etag)?.[1];
+  if (count !== undefined && Number(count) === partCount) return result;
+  const warning = `the server reported ETag ${result.etag} for the completed object, which is not a multipart ETag of ${partCount} part(s) ("<MD5>-${partCount}"); the object's CRC-64 matched the parts, so its bytes are right, but check what the endpoint is`;
+  return { ...result, warning };
+}

@@ -3,7 +3,9 @@
 
 /** OSS's "100 KB" minimum for every part but the last, in bytes. */
 export const MIN_PART_SIZE = 102_400;
+/** OSS's largest part: 5 GiB. */
 export const MAX_PART_SIZE = 5 * 1024 ** 3;
+/** OSS's most parts in one multipart upload. */
 export const MAX_PARTS = 10_000;
 /** Throughput default (measured with bench/memory.mjs); grown for files that would need > 10000 parts. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -12,18 +14,23 @@ export const MAX_FILE_SIZE = MAX_PARTS * MAX_PART_SIZE;
 /** Grown part sizes are rounded up to this, so reads stay page-aligned. */
 const GROWTH_ALIGNMENT = 4096;
 
+/** One part of a plan: a byte range of the file. */
 export interface PlannedPart {
   /** 1-based, as in UploadPart. */
   partNumber: number;
+  /** First byte's offset in the file. */
   start: number;
   /** Exclusive. */
   end: number;
+  /** end - start. */
   size: number;
 }
 
+/** How a file is cut into parts: all `partSize` bytes but the last. */
 export interface PartPlan {
   fileSize: number;
   partSize: number;
+  /** In part order; one (possibly empty) part for an empty file. */
   parts: PlannedPart[];
 }
 

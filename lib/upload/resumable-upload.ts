@@ -17,14 +17,14 @@ import {
 } from './checkpoint.js';
 import { checkpointPaths, type CheckpointPaths, type CheckpointTarget } from './checkpoint-name.js';
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
-import { acquireLock, type HeldLock } from './lock.js';
+import { acquireLock, OssUploadLockedError, type HeldLock } from './lock.js';
 import { PartBufferPool } from './part-buffers.js';
 import { preparePart } from './part-uploader.js';
-import { completedObject, verifyObjectCrc, type ObjectTarget } from './object-check.js';
+import { completedObject, verifyObjectCrc, withEtagWarning, type ObjectTarget } from './object-check.js';
 import { sendParts } from './send-parts.js';
 import { firstChangedPart } from './verify-parts.js';
 import { sortedParts, type Session } from './session.js';
-import { choosePartSize, fitsSinglePut, planParts, type PartPlan } from './plan.js';
+import { choosePartSize, fitsSinglePut, MAX_PART_SIZE, MIN_PART_SIZE, planParts, type PartPlan } from './plan.js';
 import { ProgressTracker } from './progress.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from './resume.js';
 import type { ResumableUploadOptions, ResumableUploadResult } from './types.js';
@@ -33,7 +33,7 @@ import { UploadHandle, type ResumableUploadHandle, type StopKind, type Stoppable
 
 /** Starts uploading `options.file` at once; the returned handle can also be awaited directly. */
 export function resumableUpload(client: OssClient, options: ResumableUploadOptions): ResumableUploadHandle {
-  return new UploadHandle(new UploadRun(client, options));
+  return new UploadHandle(new UploadRun(client, options), { pausable: options?.checkpointDir !== undefined });
 }
 
 class UploadRun implements StoppableRun {
@@ -88,9 +88,20 @@ class UploadRun implements StoppableRun {
     this.#throwIfStopped();
     let lock: HeldLock | undefined;
     if (v.checkpointDir) {
-      await ensureCheckpointDir(v.checkpointDir);
-      this.#paths = checkpointPaths(v.checkpointDir, { endpoint: this.#client.endpoint, bucket: v.bucket, key: v.key, filePath: v.filePath });
-      lock = await acquireLock(this.#paths.lock);
+      try {
+        await ensureCheckpointDir(v.checkpointDir);
+        this.#paths = checkpointPaths(v.checkpointDir, { endpoint: this.#client.endpoint, bucket: v.bucket, key: v.key, filePath: v.filePath });
+        lock = await acquireLock(this.#paths.lock);
+      } catch (error) {
+        if (error instanceof OssUploadLockedError) throw error;
+        // A file that goes as one PutObject has nothing to resume, so it needs no checkpoint.
+        const singlePut = fitsSinglePut(v.file.size, choosePartSize(v.file.size, v.partSize), v.forceMultipart);
+        if (!singlePut && error instanceof OssInvalidArgumentError) throw error; // already says what and why
+        const why = error instanceof OssInvalidArgumentError ? error.message.replace(/^Invalid checkpointDir: /, '') : unusableDirReason(error);
+        if (!singlePut) throw new OssInvalidArgumentError('checkpointDir', `${v.checkpointDir} is not usable for checkpoints (${why}); choose a directory this user can write`);
+        this.#note(`The checkpoint directory ${v.checkpointDir} is not usable (${why}); a single PutObject needs none, so uploading without a checkpoint`);
+        this.#paths = undefined;
+      }
     }
     try {
       if (this.#paths) await removeLeftoverTempFiles(this.#paths.checkpoint);
@@ -107,8 +118,9 @@ class UploadRun implements StoppableRun {
 
   async #upload(): Promise<ResumableUploadResult> {
     const v = this.#v;
-    const partSize = choosePartSize(v.file.size, v.partSize);
+    const partSize = choosePartSize(v.file.size, this.#options.partSize === undefined ? await this.#checkpointPartSize() : v.partSize);
     const plan = planParts(v.file.size, partSize);
+    this.#options.onPlan?.({ partSize, partCount: plan.parts.length });
     this.#partBuffers = PartBufferPool.forParts(plan.parts[0].size);
     this.#parallel = this.#partsInFlight(plan);
     if (this.#partBuffers) this.#openFile = await openForReading(v.filePath);
@@ -171,6 +183,21 @@ class UploadRun implements StoppableRun {
     if (uploadId && !drivenElsewhere) await this.#abortUpload(uploadId, this.#signal, foreignOwner);
     await deleteCheckpoint(path);
     return undefined;
+  }
+
+  /**
+   * No part size given: the one this file's checkpoint was made with, so a re-run that leaves the
+   * option out resumes instead of restarting for a differing default. Else the default.
+   */
+  async #checkpointPartSize(): Promise<number> {
+    const v = this.#v;
+    const path = this.#paths?.checkpoint;
+    const loaded = path ? await readCheckpoint(path) : undefined;
+    if (loaded?.state !== 'found' || !loaded.ok || !sameFileIdentity(loaded.checkpoint.file, v.file)) return v.partSize;
+    const recorded = loaded.checkpoint.partSize;
+    if (recorded === choosePartSize(v.file.size, v.partSize) || recorded < MIN_PART_SIZE || recorded > MAX_PART_SIZE) return v.partSize;
+    this.#note(`Continuing with the checkpoint's part size of ${recorded} bytes, as none was given`);
+    return recorded;
   }
 
   /** True when `owner`'s own checkpoint (in this checkpoint dir) records `uploadId`. */
@@ -378,12 +405,12 @@ class UploadRun implements StoppableRun {
       if (!result) throw error;
       await this.#finishCheckpoint();
       progress.finish();
-      return result;
+      return withEtagWarning(result, plan.parts.length);
     }
     await verifyObjectCrc(this.#objectTarget(), expectedCrc, completed.crc64);
     await this.#finishCheckpoint();
     progress.finish();
-    return {
+    return withEtagWarning({
       bucket: v.bucket,
       key: v.key,
       etag: completed.etag,
@@ -394,7 +421,7 @@ class UploadRun implements StoppableRun {
       bytesSent: session.bytesSent,
       requestId: completed.requestId,
       ...callbackFields(completed),
-    };
+    }, plan.parts.length);
   }
 
   // ---- failure, cancel, cleanup -------------------------------------------------------------
@@ -522,6 +549,12 @@ function sumSizes(parts: Iterable<{ size: number }>): number {
   let sum = 0;
   for (const part of parts) sum += part.size;
   return sum;
+}
+
+/** Why a checkpoint directory could not be used, in a few words (errno code and path). */
+function unusableDirReason(error: unknown): string {
+  const err = error as NodeJS.ErrnoException;
+  return err?.code ? `${err.code}${err.path ? ` on ${err.path}` : ''}` : String(err?.message ?? error);
 }
 
 function isNoSuchUpload(error: unknown): boolean {

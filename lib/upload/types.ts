@@ -3,13 +3,19 @@ import type { UploadCallback } from '../api/types.js';
 
 export type ResumeCheck = 'content' | 'identity';
 
+/** What resumableUpload() uploads, where, and how. */
 export interface ResumableUploadOptions {
   /** Local file to upload. */
   file: string;
+  /** Object key (UTF-8, 1-1023 bytes, not starting with '/'). */
   key: string;
   /** Defaults to the client's bucket. */
   bucket?: string | undefined;
-  /** Where the checkpoint lives; without it an interrupted upload cannot be resumed by a later call. */
+  /**
+   * Where the checkpoint lives; without it an interrupted upload cannot be resumed by a later call
+   * (and pause() is refused). When `partSize` is not given, a checkpoint of this file supplies it.
+   * A file that goes as one PutObject needs none: an unusable directory is then only noted.
+   */
   checkpointDir?: string | undefined;
   /**
    * Bytes per part; default DEFAULT_PART_SIZE, grown so the file needs at most 10000 parts.
@@ -67,13 +73,21 @@ export interface ResumableUploadOptions {
   resumeCheck?: ResumeCheck | undefined;
   /** Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted. */
   onNote?: ((note: string) => void) | undefined;
+  /**
+   * Called once the part plan is known (before the first request that sends data): the part size
+   * in use (grown for huge files, or taken from the checkpoint when `partSize` is not given) and
+   * the number of parts.
+   */
+  onPlan?: ((plan: { partSize: number; partCount: number }) => void) | undefined;
 }
 
+/** A finished upload: the object, and how much of it this call sent. */
 export interface ResumableUploadResult {
   bucket: string;
   key: string;
   /** As the server reported it (quoted). */
   etag: string;
+  /** Bytes of the object (the file's size). */
   size: number;
   /**
    * Unsigned decimal CRC-64/ECMA of the object, equal to the combination of the part CRCs (the
@@ -86,9 +100,15 @@ export interface ResumableUploadResult {
   partsReused: number;
   /** File bytes uploaded by this call (retries of a part not counted twice). */
   bytesSent: number;
+  /** x-oss-request-id of the request that created the object (Complete or PutObject). */
   requestId: string | undefined;
   /** With a callback: the callback server's answer, passed through by OSS. */
   callbackBody?: string | undefined;
   /** The object was stored but the callback failed. */
   callbackError?: Error | undefined;
+  /**
+   * Set when the upload succeeded but something looks wrong: the completed object's ETag is not
+   * the multipart ETag of this upload's part count (`"<MD5>-<parts>"`). The CRC-64 check passed.
+   */
+  warning?: string | undefined;
 }

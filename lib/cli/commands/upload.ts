@@ -1,11 +1,15 @@
 // `oss-resumable upload <file> oss://bucket/key`: a resumable upload with a progress bar.
 // Ctrl-C pauses (the checkpoint stays, the same command resumes) or, with --abort-on-cancel,
 // aborts the upload and deletes the checkpoint. Either way the exit code is 130.
-import { OssCancelledError } from '../../errors.js';
+import { resolve } from 'node:path';
+import { OssCancelledError, OssInvalidArgumentError } from '../../errors.js';
+import { callbackHeaders } from '../../api/callback.js';
+import { objectHeaders } from '../../api/object-headers.js';
 import type { UploadCallback } from '../../api/types.js';
-import { choosePartSize, MAX_PART_SIZE, MIN_PART_SIZE, resumableUpload, type ResumableUploadResult, type ResumeCheck } from '../../upload/index.js';
+import { checkpointPaths, MAX_PART_SIZE, MIN_PART_SIZE, resumableUpload, type ResumableUploadResult, type ResumeCheck } from '../../upload/index.js';
+import { readCheckpoint } from '../../upload/checkpoint.js';
 import { MAX_PARALLEL } from '../../upload/validate.js';
-import { parseCommandArgs, parseObjectUrl, parsePairs, parsePositiveInt, parseSize, requirePositionals, UsageError } from '../args.js';
+import { asUsageError, parseCommandArgs, parsePairs, parsePositiveInt, parseSize, parseUploadDestination, requirePositionals, UsageError } from '../args.js';
 import { withClient, type CommandContext } from '../command.js';
 import { CONNECTION_OPTIONS, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
 import { formatBytes, formatDuration, formatRate, sizeAsTyped } from '../format.js';
@@ -48,7 +52,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
     return 0;
   }
   const [file, url] = requirePositionals('upload', positionals, ['file', 'oss://bucket/key']);
-  const { bucket, key } = parseObjectUrl(url!);
+  const { bucket, key } = parseUploadDestination(url!, file!);
   const partSize = values['part-size'] === undefined ? undefined : partSizeFlag(values['part-size']);
   const parallel = values.parallel === undefined ? undefined : parallelFlag(values.parallel);
   const headers = parsePairs(values.header, ':', '--header');
@@ -57,6 +61,9 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
   const callback = callbackFrom(values.callback, values['callback-body'], values['callback-var']);
   const resumeCheck = resumeCheckFlag(values['resume-check']);
   const maxMemory = values['max-memory'] === undefined ? undefined : parseSize(values['max-memory'], '--max-memory');
+  // The engine would refuse these too, but only after the command line was accepted.
+  asUsageError(() => objectHeaders({ headers, meta }), 'upload');
+  asUsageError(() => callbackHeaders(callback), 'upload');
   // The pool follows --parallel, so every part in flight has a connection (and its buffer, work).
   const settings = { ...resolveClientSettings(values, io.env, 'upload'), connections: Math.max(CLIENT_CONNECTIONS, parallel ?? 0) };
   const output = new Output(io, values, secretValues(io.env));
@@ -64,10 +71,11 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
 
   return withClient(settings, async (client) => {
     const bar = output.progressStream ? new ProgressBar(output.progressStream) : undefined;
-    // The engine checks the file (missing, a directory, unreadable) with its own typed errors, so
-    // the part count waits for the size it reports.
-    let totalParts: number | undefined;
+    // The engine checks the file (missing, a directory, unreadable) with its own typed errors, and
+    // may take the part size from the checkpoint: the part count comes from its plan.
+    let totalParts = 1;
     const started = performance.now();
+    let sentAt: number | undefined;
     const handle = resumableUpload(client, {
       file: file!,
       key,
@@ -87,9 +95,14 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
         bar?.clear();
         output.note(note);
       },
+      onPlan: (plan) => {
+        totalParts = plan.partCount;
+      },
       onProgress: (sent, total) => {
-        totalParts ??= Math.max(1, Math.ceil(total / choosePartSize(total, partSize)));
         bar?.update(progressSnapshot(sent, total, totalParts));
+        if (sent < total) return;
+        sentAt ??= performance.now();
+        bar?.completing();
       },
     });
 
@@ -104,25 +117,62 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
       const result = await handle.done;
       bar?.finish();
       const seconds = (performance.now() - started) / 1000;
-      output.result(describeResult(file!, result, seconds), { ...jsonResult(result), seconds: Number(seconds.toFixed(3)) });
+      const sendSeconds = ((sentAt ?? performance.now()) - started) / 1000;
+      output.result(describeResult(file!, result, seconds, sendSeconds, totalParts), {
+        ...jsonResult(result),
+        seconds: Number(seconds.toFixed(3)),
+        sendSeconds: Number(sendSeconds.toFixed(3)),
+      });
+      if (result.warning) output.warn(result.warning);
       if (result.callbackError) output.warn(`the object was stored, but the upload callback failed: ${result.callbackError.message}`);
       return 0;
     } catch (error) {
       bar?.clear();
       if (interrupted && error instanceof OssCancelledError) {
-        output.note(
-          values['abort-on-cancel']
-            ? 'The upload was aborted and its checkpoint deleted.'
-            : `Paused; the checkpoint is in ${checkpointDir}. To resume, run:\n  ${context.program} ${shellQuote(['upload', ...argv])}`,
-        );
+        await reportInterrupted(output, {
+          aborted: values['abort-on-cancel'] === true,
+          checkpointDir,
+          checkpoint: checkpointPaths(checkpointDir, { endpoint: client.endpoint, bucket, key, filePath: resolve(file!) }).checkpoint,
+          resumeCommand: `${context.program} ${shellQuote(['upload', ...argv])}`,
+        });
         return 130;
       }
-      // The engine's error already says whether the checkpoint was kept for a re-run.
-      throw error;
+      throw withCheckpointDirHint(error, values['checkpoint-dir'] !== undefined);
     } finally {
       removeInterrupt();
     }
   });
+}
+
+/** Ctrl-C: a note on stderr, and with --json one object saying how to resume and what was kept. */
+async function reportInterrupted(output: Output, how: { aborted: boolean; checkpointDir: string; checkpoint: string; resumeCommand: string }): Promise<void> {
+  if (how.aborted) {
+    output.note('The upload was aborted and its checkpoint deleted.');
+    output.result('', { interrupted: true, aborted: true });
+    return;
+  }
+  output.note(`Paused; the checkpoint is in ${how.checkpointDir}. To resume, run:\n  ${how.resumeCommand}`);
+  // What the checkpoint records is what a resume starts from (a single PutObject has none).
+  const loaded = await readCheckpoint(how.checkpoint).catch(() => undefined);
+  const recorded = loaded?.state === 'found' && loaded.ok ? loaded.checkpoint : undefined;
+  output.result('', {
+    interrupted: true,
+    aborted: false,
+    resumeCommand: how.resumeCommand,
+    uploadId: recorded?.uploadId ?? null,
+    partsKept: recorded?.parts.length ?? 0,
+    checkpoint: recorded ? how.checkpoint : null,
+  });
+}
+
+/** The engine names its option (checkpointDir); a CLI user changes a flag or a variable instead. */
+function withCheckpointDirHint(error: unknown, flagGiven: boolean): unknown {
+  if (!(error instanceof OssInvalidArgumentError) || error.argument !== 'checkpointDir') return error;
+  const hint = flagGiven
+    ? 'pass a writable --checkpoint-dir'
+    : 'the default is $XDG_STATE_HOME/oss-resumable (else ~/.local/state/oss-resumable): set XDG_STATE_HOME to a writable directory or pass --checkpoint-dir';
+  error.message = `${error.message.replace(/^Invalid checkpointDir: /, 'Unusable checkpoint directory: ')}; ${hint}`;
+  return error;
 }
 
 /** Out of OSS's part limits is a usage error here, before anything runs, not a failed upload. */
@@ -153,15 +203,18 @@ function callbackFrom(url: string | undefined, body: string | undefined, vars: s
 }
 
 function jsonResult(result: ResumableUploadResult) {
-  const { bucket, key, etag, size, crc64, uploadId, partsReused, bytesSent } = result;
-  return { bucket, key, etag, size, crc64, uploadId: uploadId ?? null, partsReused, bytesSent };
+  const { bucket, key, etag, size, crc64, uploadId, partsReused, bytesSent, warning } = result;
+  return { bucket, key, etag, size, crc64, uploadId: uploadId ?? null, partsReused, bytesSent, ...(warning ? { warning } : {}) };
 }
 
-function describeResult(file: string, result: ResumableUploadResult, seconds: number): string {
-  const reused = result.partsReused > 0 ? `, ${result.partsReused} part(s) (${formatBytes(result.size - result.bytesSent)}) were already uploaded` : '';
+function describeResult(file: string, result: ResumableUploadResult, seconds: number, sendSeconds: number, totalParts: number): string {
+  // Counts what the resume note counts: parts found on the server and kept, not sent again.
+  const reused = result.partsReused > 0 ? `; ${result.partsReused} of ${totalParts} parts (${formatBytes(result.size - result.bytesSent)}) were already on the server` : '';
+  const waited = seconds - sendSeconds;
+  const completing = result.uploadId && waited >= 0.05 ? `, completing ${formatDuration(waited)}` : '';
   return [
     `uploaded ${file} to oss://${result.bucket}/${result.key}`,
-    `  ${formatBytes(result.size)} in ${formatDuration(seconds)} (${formatRate(result.bytesSent / Math.max(seconds, 1e-3))} sent)${reused}`,
+    `  ${formatBytes(result.size)} in ${formatDuration(seconds)}: sent ${formatBytes(result.bytesSent)} in ${formatDuration(sendSeconds)} (${formatRate(result.bytesSent / Math.max(sendSeconds, 1e-3))})${completing}${reused}`,
     `  etag ${result.etag}, crc64 ${result.crc64}${result.uploadId ? `, upload id ${result.uploadId}` : ''}`,
   ].join('\n');
 }

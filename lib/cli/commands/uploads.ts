@@ -4,7 +4,8 @@ import { OssServiceError } from '../../errors.js';
 import type { MultipartUploadInfo } from '../../api/types.js';
 import { parseCommandArgs, parseDuration, parseOssUrl, requirePositionals, UsageError } from '../args.js';
 import { withClient, type CommandContext } from '../command.js';
-import { CONNECTION_OPTIONS, resolveClientSettings, secretValues } from '../config.js';
+import { CONNECTION_OPTIONS, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
+import { removeCheckpointsOf } from '../local-checkpoints.js';
 import { formatAge } from '../format.js';
 import { HELP } from '../help.js';
 import { Output } from '../output.js';
@@ -13,6 +14,7 @@ const OPTIONS = {
   ...CONNECTION_OPTIONS,
   'older-than': { type: 'string' },
   abort: { type: 'boolean' },
+  'checkpoint-dir': { type: 'string' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -37,6 +39,7 @@ export async function runUploads(argv: string[], { io }: CommandContext): Promis
   }
   const settings = resolveClientSettings(values, io.env, 'uploads');
   const output = new Output(io, values, secretValues(io.env));
+  const checkpointDir = values['checkpoint-dir'] ?? defaultStateDir(io.env);
 
   return withClient(settings, async (client) => {
     const now = Date.now();
@@ -61,7 +64,16 @@ export async function runUploads(argv: string[], { io }: CommandContext): Promis
       }
     }
     const aborted = listed.filter((u) => u.aborted).length;
-    output.result(renderTable(listed, now, values.abort === true, all.length, aborted), { bucket, prefix, uploads: listed, aborted });
+    const uploadIds = new Set(listed.filter((u) => u.aborted).map((u) => u.uploadId));
+    const removed = await removeCheckpointsOf(checkpointDir, { endpoint: client.endpoint, bucket, uploadIds });
+    for (const path of removed) output.note(`removed the local checkpoint ${path}`);
+    output.result(renderTable(listed, now, values.abort === true, all.length, aborted), {
+      bucket,
+      prefix,
+      uploads: listed,
+      aborted,
+      ...(values.abort ? { checkpointsRemoved: removed.length } : {}),
+    });
     return failures > 0 ? 1 : 0;
   });
 }

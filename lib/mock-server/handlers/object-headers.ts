@@ -19,8 +19,9 @@ export function storedHeadersFrom(headers: Record<string, string>): StoredHeader
   let metaBytes = 0;
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith('x-oss-meta-')) continue;
+    // Kept as received (one character per byte, as node reads headers) and sent back the same way.
     meta[name.slice('x-oss-meta-'.length)] = value;
-    metaBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+    metaBytes += Buffer.byteLength(name, 'latin1') + Buffer.byteLength(value, 'latin1');
   }
   if (metaBytes > MAX_META_BYTES) throw invalidArgument('x-oss-meta-*', String(metaBytes), 'User metadata must not exceed 8 KB in total.');
   return { headers: kept, meta };
