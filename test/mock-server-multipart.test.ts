@@ -47,7 +47,7 @@ t.test('a three-part upload gives the reference ETags and CRC-64s', async (t) =>
   t.equal(xmlField(done.text, 'ETag'), '"0424DA821EAAA417F92036E72024E59B-3"');
   t.equal(xmlField(done.text, 'Key'), key);
   t.equal(xmlField(done.text, 'Location'), `${server.url}/${BUCKET}/dir/fixture.bin`);
-  t.match(done.text, /<CompleteMultipartUploadResult xmlns="http:\/\/doc\.oss-cn-hangzhou\.aliyuncs\.com">/);
+  t.match(done.text, /<CompleteMultipartUploadResult>\n/, 'a bare root, no xmlns, as OSS sends it');
 
   t.ok((await server.readObject(BUCKET, key)).equals(FIXTURE), 'the object is the parts concatenated');
   t.same(server.listUploads(BUCKET), [], 'the upload is gone');

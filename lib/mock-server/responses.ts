@@ -8,7 +8,6 @@ import { MockOssError } from './mock-error.js';
 import { addLatency } from './throttle.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-const OSS_NAMESPACE = 'http://doc.oss-cn-hangzhou.aliyuncs.com';
 /** Unread request bodies up to this size are drained before answering, so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -19,9 +18,9 @@ export function el(name: string, value: string | number | boolean): string {
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
-/** A result document with the OSS namespace on its root. */
+/** A result document. Its root carries no xmlns: OSS sends none on the wire (the API reference's examples do). */
 export function xmlDocument(root: string, children: string[]): string {
-  return `${XML_DECLARATION}<${root} xmlns="${OSS_NAMESPACE}">\n${children.map((c) => `  ${c}\n`).join('')}</${root}>\n`;
+  return `${XML_DECLARATION}<${root}>\n${children.map((c) => `  ${c}\n`).join('')}</${root}>\n`;
 }
 
 /** With encoding-type=url, names in listings are percent-encoded (space as %20, '/' as %2F). */
