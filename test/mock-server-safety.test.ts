@@ -35,7 +35,6 @@ t.test('traversal attempts are refused before touching the disk', async (t) => {
     ['/test-bucket/%2Fetc%2Fpasswd', 'InvalidObjectName'],
     ['/test-bucket/%5Cwindows%5Cpath', 'InvalidObjectName'],
     ['/test-bucket/nul%00byte', 'InvalidObjectName'],
-    ['/test-bucket/new%0Aline', 'InvalidObjectName'],
     ['/test-bucket/non%EF%BF%BFchar', 'InvalidObjectName'],
     [`/test-bucket/${'k'.repeat(1024)}`, 'InvalidObjectName'],
     ['/..%2F..%2Foutside/x', 'InvalidBucketName'],

@@ -1,7 +1,7 @@
 // Writing responses the way OSS does: x-oss-request-id, Date (server clock), Server,
 // Content-Length and Connection on every response; XML bodies; errors as <Error> XML
 // (or, for HEAD, in the base64 x-oss-err header).
-import { escapeXml } from '../xml/encode.js';
+import { escapeMarkup } from '../xml/encode.js';
 import { uriEncode } from '../signer/uri-encode.js';
 import type { RequestContext } from './context.js';
 import { MockOssError } from './mock-error.js';
@@ -13,9 +13,12 @@ const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export type HeaderMap = Record<string, string | number>;
 
-/** `<name>escaped value</name>` */
+/**
+ * `<name>escaped value</name>`. Control characters in keys are written raw, as OSS does
+ * (XML 1.0 cannot carry them; clients that mind ask for encoding-type=url).
+ */
 export function el(name: string, value: string | number | boolean): string {
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
+  return `<${name}>${escapeMarkup(String(value))}</${name}>`;
 }
 
 /** A result document. Its root carries no xmlns: OSS sends none on the wire (the API reference's examples do). */
