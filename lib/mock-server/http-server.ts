@@ -114,7 +114,7 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     Object.assign(ctx, { bucket: target.bucket, key: target.key, query: target.query, virtualHosted: target.virtualHosted });
     if (ctx.bucket !== undefined) checkBucketName(ctx.bucket);
     if (ctx.key !== undefined) checkObjectKey(ctx.key);
-    ctx.api = routeOperation(ctx.method, ctx.bucket, ctx.key, ctx.query, ctx.headers);
+    ctx.api = routeAuthenticatingRefusals(ctx);
     server.stats.countRequest(ctx.api);
     countPartTraffic(ctx);
     authenticate(ctx);
@@ -124,6 +124,16 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     await HANDLERS[ctx.api](ctx);
   } catch (error) {
     await answerFailure(ctx, error);
+  }
+}
+
+/** The request's operation; a request for one the mock lacks is authenticated before it is refused (403 before 501), as OSS does. */
+function routeAuthenticatingRefusals(ctx: RequestContext): OperationName {
+  try {
+    return routeOperation(ctx.method, ctx.bucket, ctx.key, ctx.query, ctx.headers);
+  } catch (error) {
+    if (error instanceof MockOssError && error.code === 'NotImplemented') authenticate(ctx);
+    throw error;
   }
 }
 
