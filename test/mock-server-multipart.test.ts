@@ -175,21 +175,6 @@ t.test('UploadPart errors', async (t) => {
   t.same(server.listUploads(BUCKET)[0]!.parts, [1, 10000], 'rejected parts were not stored');
 });
 
-t.test('a part without Content-Length is 411 MissingContentLength', async (t) => {
-  const server = await withMockServer(t);
-  const id = await initiate(server, 'chunked.bin');
-  const { Readable } = await import('node:stream');
-  const { request } = await import('undici');
-  const { signRequest } = await import('../lib/signer/index.js');
-  const headers: Record<string, string> = {};
-  const query = { partNumber: '1', uploadId: id };
-  signRequest({ method: 'PUT', bucket: BUCKET, key: 'chunked.bin', query, headers }, { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' }, new Date(), { version: 'v1' });
-  const reply = await request(`${server.url}/${BUCKET}/chunked.bin?partNumber=1&uploadId=${id}`, { method: 'PUT', headers, body: Readable.from([Buffer.from('streamed without a length')]) });
-  const text = await reply.body.text();
-  t.equal(reply.statusCode, 411);
-  t.equal(xmlField(text, 'Code'), 'MissingContentLength');
-});
-
 t.test('Complete errors, in the documented order', async (t) => {
   const server = await withMockServer(t);
   const code = (reply: { text: string }) => xmlField(reply.text, 'Code');

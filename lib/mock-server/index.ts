@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ServerClock } from './clock.js';
 import type { ServerContext } from './context.js';
 import { FaultRules } from './faults.js';
+import { MAX_BODY_BYTES } from './handlers/body-limits.js';
 import { createRequestListener } from './http-server.js';
 import { checkBucketName, keyFileStem } from './keys.js';
 import { MockOssError } from './mock-error.js';
@@ -37,6 +38,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (credentials.length === 0) throw new Error('startMockServer: give at least one credential');
   const buckets = options.buckets ?? [DEFAULT_MOCK_BUCKET];
   for (const bucket of buckets) assertBucketName(bucket);
+  if (options.maxBodyBytes !== undefined && !(Number.isSafeInteger(options.maxBodyBytes) && options.maxBodyBytes >= 0)) {
+    throw new Error('startMockServer: maxBodyBytes must be a whole number of bytes >= 0');
+  }
 
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oss-mock-')));
@@ -54,6 +58,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     credentials: new Map(credentials.map((c) => [c.accessKeyId, { ...c }])),
     region: options.region,
     discard: options.discard ?? false,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
     latencyMs: options.latencyMs ?? 0,
     virtualHostSuffix: options.virtualHostSuffix,
     log: options.log,

@@ -9,6 +9,7 @@ export class RequestBody {
   readonly #onBytes: Array<(bytes: number) => void> = [];
   #bytesRead = 0;
   #ended = false;
+  #refused = false;
 
   constructor(req: IncomingMessage, throttle: BandwidthThrottle | undefined, onBytes: (bytes: number) => void) {
     this.#req = req;
@@ -34,6 +35,15 @@ export class RequestBody {
   /** Every body byte was read. */
   get fullyRead(): boolean {
     return this.#ended || this.#req.readableEnded || !this.hasBody;
+  }
+
+  /** The server will not read the rest (a body cut off past its size limit): the connection closes after the answer. */
+  get refused(): boolean {
+    return this.#refused;
+  }
+
+  refuseRest(): void {
+    this.#refused = true;
   }
 
   get bytesRead(): number {

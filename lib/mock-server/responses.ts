@@ -40,7 +40,7 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
   let close = false;
   if (!ctx.body.fullyRead) {
     const declared = ctx.body.declaredLength;
-    if (declared !== undefined && declared - ctx.body.bytesRead > DRAIN_LIMIT_BYTES) close = true;
+    if (ctx.body.refused || (declared !== undefined && declared - ctx.body.bytesRead > DRAIN_LIMIT_BYTES)) close = true;
     else {
       try {
         for await (const _ of ctx.body.chunks(DRAIN_LIMIT_BYTES)) void _;
