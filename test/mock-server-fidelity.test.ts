@@ -1,7 +1,7 @@
 // Behaviour OSS has beyond single APIs: authentication before NotImplemented, and malformed
 // framing answered in OSS's XML rather than by Node's HTTP parser.
 import t from 'tap';
-import { BUCKET, ossRequest, withMockServer, xmlField } from './mock-server-helpers.js';
+import { BUCKET, ossRequest, rawExchange, signedRequestHead, withMockServer, xmlField } from './mock-server-helpers.js';
 
 t.test('authentication comes before NotImplemented: 403 unsigned or badly signed, 501 only when signed', async (t) => {
   const server = await withMockServer(t);
@@ -16,4 +16,23 @@ t.test('authentication comes before NotImplemented: 403 unsigned or badly signed
     t.equal(signed.status, 501, `${sign}: signed, then refused`);
     t.equal(xmlField(signed.text, 'Code'), 'NotImplemented');
   }
+});
+
+t.test('Content-Length together with chunked encoding: an OSS <Error> with a request id and a log line, not a bare 400', async (t) => {
+  const lines: string[] = [];
+  const server = await withMockServer(t, { log: (line) => lines.push(line) });
+  const head = signedRequestHead(server, { method: 'PUT', bucket: BUCKET, key: 'both.bin', headers: { 'content-length': '5', 'transfer-encoding': 'chunked' } });
+  const answer = await rawExchange(server, (socket) => void socket.write(`${head}5\r\nhello\r\n0\r\n\r\n`));
+  t.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  t.match(answer, /\r\nContent-Type: application\/xml\r\n/);
+  t.match(answer, /\r\nConnection: close\r\n/);
+  t.match(answer, /\r\nServer: AliyunOSS\r\n/);
+  const requestId = /\r\nx-oss-request-id: ([0-9A-F]{24})\r\n/.exec(answer)?.[1];
+  t.ok(requestId, 'x-oss-request-id header');
+  const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+  t.equal(xmlField(body, 'Code'), 'InvalidRequest');
+  t.match(xmlField(body, 'Message'), /Content-Length and Transfer-Encoding/);
+  t.equal(xmlField(body, 'RequestId'), requestId, 'the body names the same request id');
+  t.ok(lines.some((line) => line.includes(requestId!) && line.includes('400')), 'and so does the log');
+  t.equal((await ossRequest(server, { method: 'HEAD', bucket: BUCKET, key: 'both.bin' })).status, 404, 'nothing was stored');
 });

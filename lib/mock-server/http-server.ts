@@ -1,6 +1,5 @@
 // The request pipeline: parse → validate names → route → count → authenticate → bucket
 // exists → fault injection → handler; any MockOssError becomes an OSS error response.
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth.js';
 import type { RequestContext, ServerContext } from './context.js';
@@ -17,7 +16,7 @@ import { uploadPart } from './handlers/upload-part.js';
 import { checkBucketName, checkObjectKey } from './keys.js';
 import { MockOssError, noSuchBucket } from './mock-error.js';
 import { RequestBody } from './request-body.js';
-import { sendError } from './responses.js';
+import { newRequestId, sendError } from './responses.js';
 import { abortableSleep } from './throttle.js';
 import { parseTarget, routeOperation } from './routing.js';
 import type { FaultAction, OperationName } from './types.js';
@@ -88,7 +87,7 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     server,
     req,
     res,
-    requestId: randomBytes(12).toString('hex').toUpperCase(),
+    requestId: newRequestId(),
     method: (req.method ?? 'GET').toUpperCase(),
     host: headers['host'] ?? 'localhost',
     virtualHosted: false,

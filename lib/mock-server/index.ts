@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerClientError } from './client-error.js';
 import { ServerClock } from './clock.js';
 import type { ServerContext } from './context.js';
 import { FaultRules } from './faults.js';
@@ -68,6 +69,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   // No overall request timeout: a throttled multi-GiB part may legitimately take minutes.
   const requests = createRequestListener(context);
   const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, requests.listener);
+  server.on('clientError', (error, socket) => answerClientError(context, error, socket));
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 // Writing responses the way OSS does: x-oss-request-id, Date (server clock), Server,
 // Content-Length and Connection on every response; XML bodies; errors as <Error> XML
 // (or, for HEAD, in the base64 x-oss-err header).
+import { randomBytes } from 'node:crypto';
 import { escapeMarkup } from '../xml/encode.js';
 import { uriEncode } from '../signer/uri-encode.js';
 import type { RequestContext } from './context.js';
@@ -70,6 +71,11 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
   return true;
 }
 
+/** 24 upper-case hex characters, as OSS's x-oss-request-id. */
+export function newRequestId(): string {
+  return randomBytes(12).toString('hex').toUpperCase();
+}
+
 /** A complete response with a small body (or none). */
 export async function send(ctx: RequestContext, status: number, headers: HeaderMap, body: string | Buffer = ''): Promise<void> {
   const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -81,7 +87,7 @@ export async function sendXml(ctx: RequestContext, status: number, xml: string, 
   await send(ctx, status, { 'Content-Type': 'application/xml', ...headers }, xml);
 }
 
-export function errorXml(ctx: RequestContext, error: MockOssError): string {
+export function errorXml(ctx: Pick<RequestContext, 'requestId' | 'host'>, error: MockOssError): string {
   const children = [
     el('Code', error.code),
     el('Message', error.message),
