@@ -1,6 +1,6 @@
-// Requests Node's HTTP parser refuses before any handler runs (Content-Length together with
-// chunked encoding, a malformed request, headers that never finish) are answered the way OSS
-// answers: an <Error> document with a request id, a log line, then the connection closes.
+// Requests Node's HTTP parser refuses (a malformed request line, headers or chunk, headers that
+// never finish) are answered the way OSS answers: an <Error> document with a request id, a log
+// line, then the connection closes; not Node's bare 400 without a body.
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerContext } from './context.js';
@@ -14,9 +14,6 @@ function failureFor(code: string | undefined): MockOssError {
   switch (code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return requestTimeout();
-    case 'HPE_INVALID_TRANSFER_ENCODING':
-    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
-      return new MockOssError(400, 'InvalidRequest', 'The request has both Content-Length and Transfer-Encoding: chunked; send only one of them.');
     case 'HPE_HEADER_OVERFLOW':
       return new MockOssError(400, 'InvalidRequest', 'The request headers are too large.');
     default:
@@ -24,9 +21,11 @@ function failureFor(code: string | undefined): MockOssError {
   }
 }
 
-export function answerClientError(server: ServerContext, error: Error & { code?: string }, socket: Duplex & { bytesRead?: number }): void {
-  // Gone already, or a connection that timed out without sending a byte: nothing to answer.
-  const silent = error.code === 'ECONNRESET' || (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && !socket.bytesRead);
+type ParsedSocket = Duplex & { bytesRead?: number; _httpMessage?: { headersSent: boolean } | null };
+
+export function answerClientError(server: ServerContext, error: Error & { code?: string }, socket: ParsedSocket): void {
+  // Gone already, timed out without sending a byte, or broken mid-answer: nothing to answer.
+  const silent = error.code === 'ECONNRESET' || (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && !socket.bytesRead) || socket._httpMessage?.headersSent;
   if (silent || !socket.writable) {
     socket.destroy();
     return;

@@ -67,8 +67,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 
   // No overall request timeout: a throttled multi-GiB part may legitimately take minutes.
+  // insecureHTTPParser: like OSS's front end, accept Content-Length together with chunked
+  // encoding, the chunks deciding the length (RFC 9112 §6.3; ali-oss sends both for a stream
+  // with a known size); Node's strict parser refuses such a request outright.
   const requests = createRequestListener(context);
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, requests.listener);
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000, insecureHTTPParser: true }, requests.listener);
   server.on('clientError', (error, socket) => answerClientError(context, error, socket));
   const host = options.host ?? '127.0.0.1';
   try {

@@ -17,8 +17,9 @@ export class RequestBody {
     this.#onBytes.push(onBytes);
   }
 
-  /** Content-Length as declared; undefined when absent (chunked) or malformed. */
+  /** Content-Length as declared; undefined when absent or malformed, or for a chunked body (the chunks override it). */
   get declaredLength(): number | undefined {
+    if (this.isChunked) return undefined;
     const raw = this.#req.headers['content-length'];
     return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
   }
