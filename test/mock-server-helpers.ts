@@ -1,5 +1,7 @@
 // Shared by the mock-server tests: signed requests sent with undici directly (not through the
 // client under test), so the server is tested on its own.
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import type { Test } from 'tap';
 import { request } from 'undici';
 import type { Credentials } from '../lib/signer/types.js';
@@ -106,4 +108,29 @@ export function completeXml(parts: Array<{ partNumber: number; etag: string }>):
 
 export async function complete(server: MockServer, key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>, headers: Record<string, string> = {}): Promise<OssReply> {
   return ossRequest(server, { method: 'POST', bucket: BUCKET, key, query: { uploadId }, headers: { 'content-type': 'application/xml', ...headers }, body: completeXml(parts) });
+}
+
+/**
+ * A signed request head (request line and headers, ending in a blank line) for a raw socket,
+ * for framing an HTTP client would not send: chunked bodies by hand, conflicting lengths, stalls.
+ */
+export function signedRequestHead(server: MockServer, call: { method: string; bucket?: string; key?: string; query?: Record<string, string>; headers?: Record<string, string> }): string {
+  const query = call.query ?? {};
+  const headers: Record<string, string> = { ...(call.headers ?? {}) };
+  signRequest({ method: call.method, bucket: call.bucket, key: call.key, query, headers }, CREDS, new Date(), { version: 'v1' });
+  const lines = [`${call.method} ${pathFor(call.bucket, call.key)}${encodeQuery(query)} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`)];
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** Connects, lets `talk` write, and resolves with everything the server sent once it closes the connection. */
+export async function rawExchange(server: MockServer, talk: (socket: Socket) => void | Promise<void>): Promise<string> {
+  const socket = connect(server.port, '127.0.0.1');
+  await once(socket, 'connect');
+  let answer = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+  socket.on('error', () => undefined); // a reset after the server's answer is expected
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  await talk(socket);
+  await closed;
+  return answer;
 }

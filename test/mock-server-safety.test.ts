@@ -35,7 +35,6 @@ t.test('traversal attempts are refused before touching the disk', async (t) => {
     ['/test-bucket/%2Fetc%2Fpasswd', 'InvalidObjectName'],
     ['/test-bucket/%5Cwindows%5Cpath', 'InvalidObjectName'],
     ['/test-bucket/nul%00byte', 'InvalidObjectName'],
-    ['/test-bucket/new%0Aline', 'InvalidObjectName'],
     ['/test-bucket/non%EF%BF%BFchar', 'InvalidObjectName'],
     [`/test-bucket/${'k'.repeat(1024)}`, 'InvalidObjectName'],
     ['/..%2F..%2Foutside/x', 'InvalidBucketName'],
@@ -106,8 +105,8 @@ t.test('methods and unsupported operations', async (t) => {
   const patch = await client.request({ path: '/test-bucket/x', method: 'PATCH' });
   t.equal(patch.statusCode, 405);
   t.equal(xmlField(await patch.body.text(), 'Code'), 'MethodNotAllowed');
-  const service = await ossRequest(server, { method: 'GET' });
-  t.equal(service.status, 501, 'ListBuckets is not implemented');
+  const lifecycle = await ossRequest(server, { method: 'GET', bucket: BUCKET, query: { lifecycle: '' } });
+  t.equal(lifecycle.status, 501, 'bucket lifecycle is not implemented');
   const copy = await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'copy.txt', headers: { 'x-oss-copy-source': '/test-bucket/x' } });
   t.equal(xmlField(copy.text, 'Code'), 'NotImplemented');
 });

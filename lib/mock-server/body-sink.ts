@@ -3,6 +3,7 @@
 import { open, rm } from 'node:fs/promises';
 import { createCrc64 } from '../hash/crc64.js';
 import { createMd5 } from '../hash/md5.js';
+import { entityTooLarge } from './mock-error.js';
 import type { RequestBody } from './request-body.js';
 
 export interface ReceivedBody {
@@ -14,14 +15,22 @@ export interface ReceivedBody {
   crc64: string;
 }
 
-/** Streams the body to `target` (undefined: hash only). On failure the partial file is removed. */
-export async function receiveBody(body: RequestBody, target: string | undefined): Promise<ReceivedBody> {
+/**
+ * Streams the body to `target` (undefined: hash only). On failure the partial file is removed.
+ * A body growing past `maxBytes` (a chunked one: its length was not declared) is cut off with
+ * EntityTooLarge, and the rest of it is never read.
+ */
+export async function receiveBody(body: RequestBody, target: string | undefined, maxBytes = Infinity): Promise<ReceivedBody> {
   const md5 = await createMd5();
   const crc = await createCrc64();
   const file = target ? await open(target, 'wx') : undefined;
   let size = 0;
   try {
     for await (const chunk of body.chunks()) {
+      if (size + chunk.length > maxBytes) {
+        body.refuseRest();
+        throw entityTooLarge(size + chunk.length, maxBytes);
+      }
       md5.update(chunk);
       crc.update(chunk);
       size += chunk.length;

@@ -18,6 +18,8 @@ export interface ServerContext {
   credentials: Map<string, MockCredential>;
   region: string | undefined;
   discard: boolean;
+  /** Largest PutObject / UploadPart body. */
+  maxBodyBytes: number;
   latencyMs: number;
   virtualHostSuffix: string | undefined;
   log: ((line: string) => void) | undefined;

@@ -1,6 +1,5 @@
 // The request pipeline: parse → validate names → route → count → authenticate → bucket
 // exists → fault injection → handler; any MockOssError becomes an OSS error response.
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './auth.js';
 import type { RequestContext, ServerContext } from './context.js';
@@ -17,7 +16,7 @@ import { uploadPart } from './handlers/upload-part.js';
 import { checkBucketName, checkObjectKey } from './keys.js';
 import { MockOssError, noSuchBucket } from './mock-error.js';
 import { RequestBody } from './request-body.js';
-import { sendError } from './responses.js';
+import { newRequestId, sendError } from './responses.js';
 import { abortableSleep } from './throttle.js';
 import { parseTarget, routeOperation } from './routing.js';
 import type { FaultAction, OperationName } from './types.js';
@@ -88,7 +87,7 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     server,
     req,
     res,
-    requestId: randomBytes(12).toString('hex').toUpperCase(),
+    requestId: newRequestId(),
     method: (req.method ?? 'GET').toUpperCase(),
     host: headers['host'] ?? 'localhost',
     virtualHosted: false,
@@ -114,7 +113,7 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     Object.assign(ctx, { bucket: target.bucket, key: target.key, query: target.query, virtualHosted: target.virtualHosted });
     if (ctx.bucket !== undefined) checkBucketName(ctx.bucket);
     if (ctx.key !== undefined) checkObjectKey(ctx.key);
-    ctx.api = routeOperation(ctx.method, ctx.bucket, ctx.key, ctx.query, ctx.headers);
+    ctx.api = routeAuthenticatingRefusals(ctx);
     const answered = server.stats.countRequest(ctx.api);
     res.once('close', answered);
     countPartTraffic(ctx);
@@ -125,6 +124,16 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     await HANDLERS[ctx.api](ctx);
   } catch (error) {
     await answerFailure(ctx, error);
+  }
+}
+
+/** The request's operation; a request for one the mock lacks is authenticated before it is refused (403 before 501), as OSS does. */
+function routeAuthenticatingRefusals(ctx: RequestContext): OperationName {
+  try {
+    return routeOperation(ctx.method, ctx.bucket, ctx.key, ctx.query, ctx.headers);
+  } catch (error) {
+    if (error instanceof MockOssError && error.code === 'NotImplemented') authenticate(ctx);
+    throw error;
   }
 }
 

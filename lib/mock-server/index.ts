@@ -4,9 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerClientError } from './client-error.js';
 import { ServerClock } from './clock.js';
 import type { ServerContext } from './context.js';
 import { FaultRules } from './faults.js';
+import { MAX_BODY_BYTES } from './handlers/body-limits.js';
 import { createRequestListener } from './http-server.js';
 import { checkBucketName, keyFileStem } from './keys.js';
 import { MockOssError } from './mock-error.js';
@@ -45,6 +47,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (credentials.length === 0) throw new Error('startMockServer: give at least one credential');
   const buckets = options.buckets ?? [DEFAULT_MOCK_BUCKET];
   for (const bucket of buckets) assertBucketName(bucket);
+  if (options.maxBodyBytes !== undefined && !(Number.isSafeInteger(options.maxBodyBytes) && options.maxBodyBytes >= 0)) {
+    throw new Error('startMockServer: maxBodyBytes must be a whole number of bytes >= 0');
+  }
 
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oss-mock-')));
@@ -62,6 +67,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     credentials: new Map(credentials.map((c) => [c.accessKeyId, { ...c }])),
     region: options.region,
     discard: options.discard ?? false,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
     latencyMs: options.latencyMs ?? 0,
     virtualHostSuffix: options.virtualHostSuffix,
     log: options.log,
@@ -69,8 +75,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 
   // No overall request timeout: a throttled multi-GiB part may legitimately take minutes.
+  // insecureHTTPParser: like OSS's front end, accept Content-Length together with chunked
+  // encoding, the chunks deciding the length (RFC 9112 §6.3; ali-oss sends both for a stream
+  // with a known size); Node's strict parser refuses such a request outright.
   const requests = createRequestListener(context);
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, requests.listener);
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000, insecureHTTPParser: true }, requests.listener);
+  server.on('clientError', (error, socket) => answerClientError(context, error, socket));
   const host = options.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {

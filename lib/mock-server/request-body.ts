@@ -9,6 +9,7 @@ export class RequestBody {
   readonly #onBytes: Array<(bytes: number) => void> = [];
   #bytesRead = 0;
   #ended = false;
+  #refused = false;
 
   constructor(req: IncomingMessage, throttle: BandwidthThrottle | undefined, onBytes: (bytes: number) => void) {
     this.#req = req;
@@ -16,8 +17,9 @@ export class RequestBody {
     this.#onBytes.push(onBytes);
   }
 
-  /** Content-Length as declared; undefined when absent (chunked) or malformed. */
+  /** Content-Length as declared; undefined when absent or malformed, or for a chunked body (the chunks override it). */
   get declaredLength(): number | undefined {
+    if (this.isChunked) return undefined;
     const raw = this.#req.headers['content-length'];
     return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
   }
@@ -34,6 +36,15 @@ export class RequestBody {
   /** Every body byte was read. */
   get fullyRead(): boolean {
     return this.#ended || this.#req.readableEnded || !this.hasBody;
+  }
+
+  /** The server will not read the rest (a body cut off past its size limit): the connection closes after the answer. */
+  get refused(): boolean {
+    return this.#refused;
+  }
+
+  refuseRest(): void {
+    this.#refused = true;
   }
 
   get bytesRead(): number {

@@ -1,27 +1,30 @@
 // Writing responses the way OSS does: x-oss-request-id, Date (server clock), Server,
 // Content-Length and Connection on every response; XML bodies; errors as <Error> XML
 // (or, for HEAD, in the base64 x-oss-err header).
-import { escapeXml } from '../xml/encode.js';
+import { randomBytes } from 'node:crypto';
+import { escapeMarkup } from '../xml/encode.js';
 import { uriEncode } from '../signer/uri-encode.js';
 import type { RequestContext } from './context.js';
 import { MockOssError } from './mock-error.js';
 import { addLatency } from './throttle.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
-const OSS_NAMESPACE = 'http://doc.oss-cn-hangzhou.aliyuncs.com';
 /** Unread request bodies up to this size are drained before answering, so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export type HeaderMap = Record<string, string | number>;
 
-/** `<name>escaped value</name>` */
+/**
+ * `<name>escaped value</name>`. Control characters in keys are written raw, as OSS does
+ * (XML 1.0 cannot carry them; clients that mind ask for encoding-type=url).
+ */
 export function el(name: string, value: string | number | boolean): string {
-  return `<${name}>${escapeXml(String(value))}</${name}>`;
+  return `<${name}>${escapeMarkup(String(value))}</${name}>`;
 }
 
-/** A result document with the OSS namespace on its root. */
+/** A result document. Its root carries no xmlns: OSS sends none on the wire (the API reference's examples do). */
 export function xmlDocument(root: string, children: string[]): string {
-  return `${XML_DECLARATION}<${root} xmlns="${OSS_NAMESPACE}">\n${children.map((c) => `  ${c}\n`).join('')}</${root}>\n`;
+  return `${XML_DECLARATION}<${root}>\n${children.map((c) => `  ${c}\n`).join('')}</${root}>\n`;
 }
 
 /** With encoding-type=url, names in listings are percent-encoded (space as %20, '/' as %2F). */
@@ -38,7 +41,7 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
   let close = false;
   if (!ctx.body.fullyRead) {
     const declared = ctx.body.declaredLength;
-    if (declared !== undefined && declared - ctx.body.bytesRead > DRAIN_LIMIT_BYTES) close = true;
+    if (ctx.body.refused || (declared !== undefined && declared - ctx.body.bytesRead > DRAIN_LIMIT_BYTES)) close = true;
     else {
       try {
         for await (const _ of ctx.body.chunks(DRAIN_LIMIT_BYTES)) void _;
@@ -68,6 +71,11 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
   return true;
 }
 
+/** 24 upper-case hex characters, as OSS's x-oss-request-id. */
+export function newRequestId(): string {
+  return randomBytes(12).toString('hex').toUpperCase();
+}
+
 /** A complete response with a small body (or none). */
 export async function send(ctx: RequestContext, status: number, headers: HeaderMap, body: string | Buffer = ''): Promise<void> {
   const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -79,7 +87,7 @@ export async function sendXml(ctx: RequestContext, status: number, xml: string, 
   await send(ctx, status, { 'Content-Type': 'application/xml', ...headers }, xml);
 }
 
-export function errorXml(ctx: RequestContext, error: MockOssError): string {
+export function errorXml(ctx: Pick<RequestContext, 'requestId' | 'host'>, error: MockOssError): string {
   const children = [
     el('Code', error.code),
     el('Message', error.message),

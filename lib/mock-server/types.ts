@@ -36,6 +36,8 @@ export interface MockServerOptions {
   region?: string | undefined;
   /** Bench mode: verify MD5/CRC, count bytes, store no object or part data (GET answers NoSuchKey). */
   discard?: boolean | undefined;
+  /** Largest PutObject / UploadPart body; default 5 GiB, OSS's limit (lower it to test EntityTooLarge cheaply). */
+  maxBodyBytes?: number | undefined;
   /** Added before each response's headers (WAN emulation). */
   latencyMs?: number | undefined;
   /** Cap on the request-body read rate, shared by all connections. */

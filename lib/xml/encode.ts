@@ -17,7 +17,12 @@ export function escapeXml(text: string): string {
   if (illegal) {
     throw new OssXmlError(`Cannot write U+${illegal[0].charCodeAt(0).toString(16).padStart(4, '0')} in XML 1.0 text`);
   }
-  return text.replace(/[&<>\r]/g, (char) => TEXT_ESCAPES[char]);
+  return escapeMarkup(text);
+}
+
+/** Only the escaping of escapeXml, no check: for the mock server, which writes control characters in keys raw as OSS does. */
+export function escapeMarkup(text: string): string {
+  return text.replace(/[&<>\r]/g, (char) => TEXT_ESCAPES[char]!);
 }
 
 /** The CompleteMultipartUpload request body, parts in the order given (the server requires ascending). */

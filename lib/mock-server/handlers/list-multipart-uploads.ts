@@ -1,4 +1,4 @@
-// ListMultipartUploads: GET /?uploads on a bucket. Sorted by key, then initiation time;
+// ListMultipartUploads: GET /?uploads on a bucket. Sorted by key, then upload ID, as OSS does;
 // paged by key-marker / upload-id-marker / max-uploads, with prefix and delimiter.
 import type { RequestContext } from '../context.js';
 import { el, maybeUrlEncode, sendXml, xmlDocument } from '../responses.js';
@@ -19,13 +19,12 @@ export async function listMultipartUploads(ctx: RequestContext): Promise<void> {
 
   const sorted = ctx.server.store
     .uploads(bucket)
-    .sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || compareKeys(a.uploadId, b.uploadId));
-  const markerIndex = sorted.findIndex((u) => u.key === keyMarker && u.uploadId === uploadIdMarker);
+    .sort((a, b) => compareKeys(a.key, b.key) || compareKeys(a.uploadId, b.uploadId));
+  // The marker's key: only upload IDs greater than upload-id-marker (none without one).
   const afterMarker = (upload: UploadRecord): boolean => {
     const order = compareKeys(upload.key, keyMarker);
     if (order !== 0 || !keyMarker) return order > 0 || !keyMarker;
-    if (!uploadIdMarker) return false;
-    return markerIndex >= 0 ? sorted.indexOf(upload) > markerIndex : upload.uploadId > uploadIdMarker;
+    return uploadIdMarker !== '' && compareKeys(upload.uploadId, uploadIdMarker) > 0;
   };
   const page = listPage(sorted, {
     prefix,

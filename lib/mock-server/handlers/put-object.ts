@@ -5,7 +5,7 @@ import { receiveBody } from '../body-sink.js';
 import { answerStoredUpload, parseCallback } from '../callback.js';
 import type { RequestContext } from '../context.js';
 import { fileAlreadyExists } from '../mock-error.js';
-import { incompleteBody, requireContentLength } from './body-limits.js';
+import { checkReceivedLength, declaredBodyLength } from './body-limits.js';
 import { checkMd5, expectedMd5Hex } from './content-md5.js';
 import { corruptFile } from './corrupt.js';
 import { forbidsOverwrite, storedHeadersFrom } from './object-headers.js';
@@ -14,7 +14,7 @@ export async function putObject(ctx: RequestContext): Promise<void> {
   const { store, clock, discard } = ctx.server;
   const bucket = ctx.bucket!;
   const key = ctx.key!;
-  const length = requireContentLength(ctx);
+  const length = declaredBodyLength(ctx);
   const expectedMd5 = expectedMd5Hex(ctx.headers);
   const stored = storedHeadersFrom(ctx.headers);
   const callback = parseCallback(ctx);
@@ -23,9 +23,9 @@ export async function putObject(ctx: RequestContext): Promise<void> {
   if (forbidOverwrite && store.getObject(bucket, key)) throw fileAlreadyExists();
 
   const temp = discard ? undefined : store.tempPath('object');
-  const received = await receiveBody(ctx.body, temp);
+  const received = await receiveBody(ctx.body, temp, ctx.server.maxBodyBytes);
   try {
-    if (received.size !== length) throw incompleteBody(length, received.size);
+    checkReceivedLength(length, received.size);
     checkMd5(ctx.headers, expectedMd5, received.md5Hex);
     if (temp && ctx.fault?.type === 'corrupt') Object.assign(received, await corruptFile(temp, received.size));
     if (temp) {

@@ -6,7 +6,7 @@ import type { RequestContext } from '../context.js';
 import { invalidArgument, noSuchUpload } from '../mock-error.js';
 import { send } from '../responses.js';
 import type { PartRecord, UploadRecord } from '../store.js';
-import { incompleteBody, requireContentLength } from './body-limits.js';
+import { checkReceivedLength, declaredBodyLength } from './body-limits.js';
 import { checkMd5, expectedMd5Hex } from './content-md5.js';
 import { corruptFile } from './corrupt.js';
 import { requireUpload } from './uploads.js';
@@ -30,19 +30,16 @@ export async function uploadPart(ctx: RequestContext): Promise<void> {
   if (ctx.headers['x-oss-server-side-encryption'] !== undefined) {
     throw invalidArgument('x-oss-server-side-encryption', ctx.headers['x-oss-server-side-encryption']!, 'Server-side encryption is set at InitiateMultipartUpload, not on parts.');
   }
-  const length = requireContentLength(ctx);
+  const length = declaredBodyLength(ctx);
   const expectedMd5 = expectedMd5Hex(ctx.headers);
 
   const temp = discard ? undefined : store.tempPath('part');
-  const received = await receiveBody(ctx.body, temp);
+  const received = await receiveBody(ctx.body, temp, ctx.server.maxBodyBytes);
   const cleanup = async (): Promise<void> => {
     if (temp) await rm(temp, { force: true });
   };
-  if (received.size !== length) {
-    await cleanup();
-    throw incompleteBody(length, received.size);
-  }
   try {
+    checkReceivedLength(length, received.size);
     checkMd5(ctx.headers, expectedMd5, received.md5Hex);
   } catch (error) {
     await cleanup();
