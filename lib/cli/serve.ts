@@ -17,8 +17,9 @@ export interface ServeIo {
 export const SERVE_HELP = `Usage: oss-resumable serve [options]
 
 Runs the local mock OSS server: V1/V4 signature checks, multipart uploads, PutObject,
-HeadObject, GetObject (ranges), ListParts/ListMultipartUploads, callbacks, and fault
-injection. Prints "listening on http://HOST:PORT" once it accepts connections; stop it
+HeadObject, GetObject (ranges), ListParts/ListMultipartUploads, callbacks, CopyObject and
+UploadPartCopy, object ACL and tagging, AppendObject, PostObject, symlinks, storage classes
+with RestoreObject, and fault injection. Prints "listening on http://HOST:PORT" once it accepts connections; stop it
 with Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
