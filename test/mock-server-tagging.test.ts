@@ -2,8 +2,11 @@
 // uploads, x-oss-tagging-count on HEAD, and OSS's tag limits.
 import t from 'tap';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BUCKET, complete, initiate, ossRequest, putPart, withMockServer, xmlField } from './mock-server-helpers.js';
-import type { MockServer } from '../lib/mock-server/index.js';
+import { startMockServer, type MockServer } from '../lib/mock-server/index.js';
 
 const taggingXml = (tags: Array<[string, string]>): string =>
   `<?xml version="1.0" encoding="UTF-8"?><Tagging><TagSet>${tags.map(([k, v]) => `<Tag><Key>${k}</Key><Value>${v}</Value></Tag>`).join('')}</TagSet></Tagging>`;
@@ -62,4 +65,23 @@ t.test('limits: 10 tags, 128-byte keys, 256-byte values, allowed characters; bad
   t.equal(malformed.status, 400);
   t.equal(xmlField(malformed.text, 'Code'), 'MalformedXML');
   t.equal(xmlField((await putTags(server, 'missing', [['a', '1']])).text, 'Code'), 'NoSuchKey');
+});
+
+t.test('tags and ACLs of objects and of uploads in progress survive a restart', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mock-tags-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const first = await startMockServer({ dataDir });
+  await ossRequest(first, { method: 'PUT', bucket: BUCKET, key: 'o', body: 'x', headers: { 'x-oss-tagging': 'a=1', 'x-oss-object-acl': 'public-read' } });
+  const uploadId = await initiate(first, 'm', { 'x-oss-tagging': 'b=2', 'x-oss-object-acl': 'private' });
+  const part = await putPart(first, 'm', uploadId, 1, Buffer.from('part'));
+  await first.close();
+
+  const second = await startMockServer({ dataDir });
+  t.teardown(() => second.close());
+  await complete(second, 'm', uploadId, [{ partNumber: 1, etag: part.headers['etag']! }]);
+  t.same(await getTags(second, 'o'), ['a=1']);
+  t.same(await getTags(second, 'm'), ['b=2']);
+  const acl = async (key: string) => xmlField((await ossRequest(second, { method: 'GET', bucket: BUCKET, key, query: { acl: '' } })).text, 'Grant');
+  t.equal(await acl('o'), 'public-read');
+  t.equal(await acl('m'), 'private');
 });
