@@ -2,8 +2,11 @@
 // type errors, and what GET / HEAD report about an Appendable object.
 import t from 'tap';
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import { signRequest } from '../lib/signer/index.js';
 import { crc64Hex, crcHexToDecimal } from '../lib/hash/crc64.js';
-import { BUCKET, ossRequest, withMockServer, xmlField, type OssReply } from './mock-server-helpers.js';
+import { BUCKET, CREDS, ossRequest, pathFor, withMockServer, xmlField, type OssReply } from './mock-server-helpers.js';
 import type { MockServer } from '../lib/mock-server/index.js';
 
 const crc64Of = async (text: string): Promise<string> => crcHexToDecimal(await crc64Hex(Buffer.from(text)));
@@ -60,4 +63,17 @@ t.test('a wrong position is 409 PositionNotEqualToLength with the right one; a N
   // PutObject over an Appendable object makes it Normal again.
   await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'a', body: 'put' });
   t.equal((await append(server, 'a', 3, 'x')).status, 409);
+});
+
+t.test('a chunked body (no Content-Length) is appended too', async (t) => {
+  const server = await withMockServer(t);
+  await append(server, 'stream', 0, 'head-');
+  const query = { append: '', position: '5' };
+  const headers: Record<string, string> = { 'content-type': 'text/plain' };
+  signRequest({ method: 'POST', bucket: BUCKET, key: 'stream', query, headers }, CREDS, new Date(), { version: 'v1' });
+  const response = await request(`${server.url}${pathFor(BUCKET, 'stream')}?append&position=5`, { method: 'POST', headers, body: Readable.from([Buffer.from('chunk-1,'), Buffer.from('chunk-2')]) });
+  await response.body.dump();
+  t.equal(response.statusCode, 200);
+  t.equal(response.headers['x-oss-next-append-position'], '20');
+  t.equal((await server.readObject(BUCKET, 'stream')).toString(), 'head-chunk-1,chunk-2');
 });

@@ -34,13 +34,14 @@ export async function appendObject(ctx: RequestContext): Promise<void> {
   const bucket = ctx.bucket!;
   const key = ctx.key!;
   const position = parsePosition(ctx.query);
-  const length = requireContentLength(ctx);
+  // A chunked body (ali-oss appends streams so) has no declared length; its size is checked as it streams.
+  const length = ctx.body.isChunked ? undefined : requireContentLength(ctx);
   const expectedMd5 = expectedMd5Hex(ctx.headers);
   const check = (): ObjectRecord | undefined => {
     const current = store.getObject(bucket, key);
     if (current && current.objectType !== 'Appendable') throw new MockOssError(409, 'ObjectNotAppendable', 'The object is not appendable', {}, '0026-00000015');
     if ((current?.size ?? 0) !== position) throw positionNotEqualToLength(current);
-    if (position + length > MAX_BODY_BYTES) throw entityTooLarge(position + length, MAX_BODY_BYTES);
+    if (position + (length ?? 0) > MAX_BODY_BYTES) throw entityTooLarge(position + (length ?? 0), MAX_BODY_BYTES);
     return current;
   };
   // Refuse before the body is read when we already know the answer; checked again under the lock.
@@ -52,8 +53,8 @@ export async function appendObject(ctx: RequestContext): Promise<void> {
     const temp = discard ? undefined : store.tempPath('append');
     try {
       if (temp && current) await copyFile(store.objectDataPath(bucket, current), temp);
-      const received = await receiveChunks(ctx.body.chunks(), temp, Boolean(temp && current));
-      if (received.size !== length) throw incompleteBody(length, received.size);
+      const received = await receiveChunks(ctx.body.chunks(), temp, { append: Boolean(temp && current), maxBytes: MAX_BODY_BYTES - position });
+      if (length !== undefined && received.size !== length) throw incompleteBody(length, received.size);
       checkMd5(ctx.headers, expectedMd5, received.md5Hex);
       if (!temp) return { size: position + received.size, crc64: received.crc64, etag: `"${received.md5Hex}"` };
       const crc64 = current ? crc64Combine(crcToBigInt(current.crc64), crcToBigInt(received.crc64), received.size).toString() : received.crc64;

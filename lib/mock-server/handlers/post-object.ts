@@ -10,7 +10,7 @@ import { receiveChunks } from '../body-sink.js';
 import type { RequestContext } from '../context.js';
 import { FormReader, formBoundary } from '../form-data.js';
 import { checkObjectKey } from '../keys.js';
-import { accessDenied, entityTooLarge, fileAlreadyExists, invalidArgument, MockOssError } from '../mock-error.js';
+import { accessDenied, fileAlreadyExists, invalidArgument, MockOssError } from '../mock-error.js';
 import { el, send, sendXml, xmlDocument } from '../responses.js';
 import { encodeKeyPath } from '../../signer/uri-encode.js';
 import { MAX_BODY_BYTES } from './body-limits.js';
@@ -19,16 +19,6 @@ import { checkPolicyConditions, checkPolicyLength, parsePostPolicy } from './pos
 
 const MAX_FIELD_BYTES = 64 * 1024;
 const MAX_FIELDS = 100;
-
-/** Cuts the file stream off once it passes `max` bytes. */
-async function* limited(chunks: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
-  let size = 0;
-  for await (const chunk of chunks) {
-    size += chunk.length;
-    if (size > max) throw entityTooLarge(size, max);
-    yield chunk;
-  }
-}
 
 export async function postObject(ctx: RequestContext): Promise<void> {
   const { store, clock, discard } = ctx.server;
@@ -68,7 +58,7 @@ export async function postObject(ctx: RequestContext): Promise<void> {
   if (forbidOverwrite && store.getObject(bucket, key)) throw fileAlreadyExists();
 
   const temp = discard ? undefined : store.tempPath('post');
-  const received = await receiveChunks(limited(reader.content(), Math.min(policy.lengthRange?.max ?? MAX_BODY_BYTES, MAX_BODY_BYTES)), temp);
+  const received = await receiveChunks(reader.content(), temp, { maxBytes: Math.min(policy.lengthRange?.max ?? MAX_BODY_BYTES, MAX_BODY_BYTES) });
   try {
     checkPolicyLength(policy, received.size);
     if (temp) {
