@@ -48,7 +48,7 @@ t.test('--help and usage errors', async (t) => {
   t.match(help.stdout.text, /^Usage: oss-resumable serve \[options\]/);
   t.match(help.stdout.text, /--fault SPEC/);
 
-  for (const argv of [['--bogus'], ['--port', 'eighty'], ['--port', '70000'], ['--fault', 'UploadPart:explode'], ['--access-key-id', 'only-id'], ['--bandwidth', 'fast'], ['extra']]) {
+  for (const argv of [['--bogus'], ['--port', 'eighty'], ['--port', '70000'], ['--fault', 'UploadPart:explode'], ['--access-key-id', 'only-id'], ['--bandwidth', 'fast'], ['--restore-delay-ms', 'soon'], ['extra']]) {
     const bad = io();
     t.equal(await runServe(argv, bad), 2, argv.join(' '));
     t.match(bad.stderr.text, /^oss-resumable serve: .+\nRun 'oss-resumable serve --help'/, argv.join(' '));
@@ -96,6 +96,26 @@ t.test('environment credentials (with an STS token) and a kept data dir', async 
   t.equal(await exit, 0);
   t.notMatch(run.stderr.text, /env-secret-value|env-token-value/);
   t.ok((await readdir(join(dataDir, 'buckets', 'test-bucket', 'objects'))).length > 0, 'a given --data-dir is kept');
+});
+
+t.test('--restore-delay-ms sets how long RestoreObject takes', async (t) => {
+  const run = io();
+  const exit = runServe(['--restore-delay-ms', '0'], run);
+  const [, url] = await run.stdout.line(/^listening on (http:\/\/[^\s]+)\n$/);
+  const creds = { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' };
+  const call = async (method: 'PUT' | 'POST' | 'GET', query: Record<string, string>, headers: Record<string, string> = {}, body?: string): Promise<number> => {
+    signRequest({ method, bucket: 'test-bucket', key: 'cold.txt', query, headers }, creds, new Date(), { version: 'v1' });
+    const qs = Object.keys(query).length ? `?${Object.keys(query).join('&')}` : '';
+    const response = await request(`${url}${pathFor('test-bucket', 'cold.txt')}${qs}`, { method, headers, body });
+    await response.body.dump();
+    return response.statusCode;
+  };
+  t.equal(await call('PUT', {}, { 'content-type': 'text/plain', 'x-oss-storage-class': 'Archive' }, 'cold'), 200);
+  t.equal(await call('GET', {}), 403, 'archived');
+  t.equal(await call('POST', { restore: '' }), 202);
+  t.equal(await call('GET', {}), 200, 'readable at once with --restore-delay-ms 0');
+  run.stop();
+  t.equal(await exit, 0);
 });
 
 t.test('a port in use is exit code 1', async (t) => {

@@ -17,8 +17,9 @@ export interface ServeIo {
 export const SERVE_HELP = `Usage: oss-resumable serve [options]
 
 Runs the local mock OSS server: V1/V4 signature checks, multipart uploads, PutObject,
-HeadObject, GetObject (ranges), ListParts/ListMultipartUploads, callbacks, and fault
-injection. Prints "listening on http://HOST:PORT" once it accepts connections; stop it
+HeadObject, GetObject (ranges), ListParts/ListMultipartUploads, callbacks, CopyObject and
+UploadPartCopy, object ACL and tagging, AppendObject, PostObject, symlinks, storage classes
+with RestoreObject, and fault injection. Prints "listening on http://HOST:PORT" once it accepts connections; stop it
 with Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
@@ -37,6 +38,8 @@ Options:
   --discard                 benchmark mode: check MD5/CRC and count bytes but store no data
   --latency-ms MS           add this delay before every response (WAN emulation)
   --bandwidth SIZE          cap request-body reads at SIZE per second across all connections, e.g. 10MiB
+  --restore-delay-ms MS     how long RestoreObject takes before an Archive, ColdArchive or
+                            DeepColdArchive object can be read (default 1000)
   --fault SPEC              inject a fault; repeatable. SPEC is API[#PART]:ACTION[:ARGS][*TIMES][+SKIP]:
                               UploadPart:drop:65536            cut the connection after 64 KiB of body
                               UploadPart#3:error:503:SlowDown  answer part 3 with 503 SlowDown
@@ -63,6 +66,7 @@ const OPTIONS = {
   discard: { type: 'boolean' },
   'latency-ms': { type: 'string' },
   bandwidth: { type: 'string' },
+  'restore-delay-ms': { type: 'string' },
   fault: { type: 'string', multiple: true },
   log: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -142,6 +146,7 @@ function planFromArgs(argv: string[], env: NodeJS.ProcessEnv, stderr: NodeJS.Wri
       discard: values.discard ?? false,
       latencyMs: wholeNumber(values['latency-ms'], '--latency-ms'),
       bandwidthBytesPerSec: bandwidth,
+      restoreDelayMs: wholeNumber(values['restore-delay-ms'], '--restore-delay-ms'),
       log: values.log ? (line) => stderr.write(`${line}\n`) : undefined,
     },
     faults,

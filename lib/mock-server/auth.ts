@@ -10,6 +10,7 @@ import { signatureV1, stringToSignV1 } from '../signer/v1.js';
 import { canonicalRequestV4, signatureV4, stringToSignV4, UNSIGNED_PAYLOAD, V4_ALGORITHM } from '../signer/v4.js';
 import type { SignableRequest } from '../signer/types.js';
 import type { RequestContext } from './context.js';
+import { isFormUpload } from './feature-routing.js';
 import { accessDenied, invalidArgument, MockOssError } from './mock-error.js';
 import type { MockCredential } from './types.js';
 
@@ -19,8 +20,9 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 export const MAX_V4_EXPIRES_SECONDS = 604_800;
 const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-/** Verifies the request's signature; throws the MockOssError OSS would answer with. */
-export function authenticate(ctx: RequestContext): MockCredential {
+/** Verifies the request's signature; throws the MockOssError OSS would answer with. Undefined for a form upload, whose handler checks its policy signature. */
+export function authenticate(ctx: RequestContext): MockCredential | undefined {
+  if (isFormUpload(ctx.method, ctx.key, ctx.query, ctx.headers)) return undefined;
   const authorization = ctx.headers['authorization'];
   if (authorization !== undefined) {
     if (authorization.startsWith(`${V4_ALGORITHM} `)) return verifyV4Header(ctx, authorization);
@@ -246,5 +248,38 @@ function verifyV4Query(ctx: RequestContext): MockCredential {
   const signedQuery = { ...query };
   delete signedQuery['x-oss-signature'];
   verifyV4Signature(ctx, credential, scope, isoDate!, additional, signedQuery, provided);
+  return credential;
+}
+
+// ---- PostObject (browser form upload): the policy document is what is signed ----
+
+/**
+ * Verifies a PostObject form's signature over its base64 policy: V1 (OSSAccessKeyId, Signature =
+ * base64 HMAC-SHA1) or V4 (x-oss-signature-version, x-oss-credential, x-oss-date, x-oss-signature
+ * = hex HMAC-SHA256 with the V4 signing key). `fields` has lower-case names.
+ */
+export function verifyPostPolicySignature(ctx: RequestContext, fields: Record<string, string>, policy: string): MockCredential {
+  const version = fields['x-oss-signature-version'];
+  if (version !== undefined) {
+    if (version !== V4_ALGORITHM) throw invalidArgument('x-oss-signature-version', version, `x-oss-signature-version must be ${V4_ALGORITHM}.`);
+    const provided = fields['x-oss-signature'];
+    const credentialField = fields['x-oss-credential'];
+    if (!provided || !credentialField) throw accessDenied('AccessDenied: a V4-signed form needs x-oss-credential, x-oss-date and x-oss-signature fields.');
+    const scope = parseCredentialScope(credentialField, 'x-oss-credential');
+    const credential = credentialFor(ctx, scope.accessKeyId);
+    const isoDate = fields['x-oss-date'];
+    parseIsoBasic(isoDate, 'the x-oss-date field');
+    checkScope(ctx, scope, isoDate!);
+    checkSecurityToken(credential, fields['x-oss-security-token']);
+    const expected = signatureV4(credential.accessKeySecret, isoDate!, scope.region, scope.product, policy);
+    if (!constantTimeEqual(expected, provided.toLowerCase())) throw signatureMismatch(credential, provided, policy);
+    return credential;
+  }
+  const accessKeyId = fields['ossaccesskeyid'];
+  const provided = fields['signature'];
+  if (!accessKeyId || !provided) throw accessDenied('AccessDenied: anonymous access is not allowed; sign the form (OSSAccessKeyId, policy and Signature, or the V4 fields).');
+  const credential = credentialFor(ctx, accessKeyId);
+  checkSecurityToken(credential, fields['x-oss-security-token']);
+  if (!constantTimeEqual(signatureV1(credential.accessKeySecret, policy), provided)) throw signatureMismatch(credential, provided, policy);
   return credential;
 }

@@ -44,3 +44,37 @@ export async function receiveBody(body: RequestBody, target: string | undefined,
   }
   return { size, md5Base64: md5.digestBase64(), md5Hex: md5.digestHex(), crc64: crc.digestDecimal() };
 }
+
+export interface ReceiveChunksOptions {
+  /** `target` already holds data (left in place on failure); the chunks go after it and the hashes cover them only. */
+  append?: boolean | undefined;
+  /** Past this many bytes the stream is cut off with EntityTooLarge. */
+  maxBytes?: number | undefined;
+}
+
+/**
+ * Like receiveBody, for any stream of chunks: a range of a stored object being copied, the
+ * file of a form upload, or a body appended to an existing object's data.
+ */
+export async function receiveChunks(chunks: AsyncIterable<Buffer>, target: string | undefined, options: ReceiveChunksOptions = {}): Promise<ReceivedBody> {
+  const maxBytes = options.maxBytes ?? Infinity;
+  const md5 = await createMd5();
+  const crc = await createCrc64();
+  const file = target ? await open(target, options.append ? 'a' : 'wx') : undefined;
+  let size = 0;
+  try {
+    for await (const chunk of chunks) {
+      if (size + chunk.length > maxBytes) throw entityTooLarge(size + chunk.length, maxBytes);
+      md5.update(chunk);
+      crc.update(chunk);
+      size += chunk.length;
+      if (file) await file.write(chunk);
+    }
+    await file?.close();
+  } catch (error) {
+    await file?.close().catch(() => undefined);
+    if (target && !options.append) await rm(target, { force: true });
+    throw error;
+  }
+  return { size, md5Base64: md5.digestBase64(), md5Hex: md5.digestHex(), crc64: crc.digestDecimal() };
+}

@@ -23,6 +23,8 @@ export interface ServerContext {
   latencyMs: number;
   virtualHostSuffix: string | undefined;
   log: ((line: string) => void) | undefined;
+  /** How long RestoreObject takes before an archived object can be read. */
+  restoreDelayMs: number;
   /** Aborted when close() begins: waits (stalls, latency, callbacks) end early. */
   closing: AbortSignal;
 }

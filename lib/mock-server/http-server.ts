@@ -13,6 +13,14 @@ import { listParts } from './handlers/list-parts.js';
 import { putObject } from './handlers/put-object.js';
 import { getObject, headObject } from './handlers/read-object.js';
 import { uploadPart } from './handlers/upload-part.js';
+import { appendObject } from './handlers/append-object.js';
+import { copyObject } from './handlers/copy-object.js';
+import { getObjectAcl, putObjectAcl } from './handlers/object-acl.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './handlers/object-tagging.js';
+import { postObject } from './handlers/post-object.js';
+import { restoreObject } from './handlers/restore-object.js';
+import { getSymlink, putSymlink } from './handlers/symlink.js';
+import { uploadPartCopy } from './handlers/upload-part-copy.js';
 import { checkBucketName, checkObjectKey } from './keys.js';
 import { MockOssError, noSuchBucket } from './mock-error.js';
 import { RequestBody } from './request-body.js';
@@ -34,6 +42,18 @@ const HANDLERS: Record<OperationName, (ctx: RequestContext) => Promise<void>> = 
   DeleteObject: deleteObject,
   PutBucket: putBucket,
   ListObjects: listObjects,
+  CopyObject: copyObject,
+  UploadPartCopy: uploadPartCopy,
+  PutObjectAcl: putObjectAcl,
+  GetObjectAcl: getObjectAcl,
+  PutObjectTagging: putObjectTagging,
+  GetObjectTagging: getObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
+  AppendObject: appendObject,
+  PutSymlink: putSymlink,
+  GetSymlink: getSymlink,
+  RestoreObject: restoreObject,
+  PostObject: postObject,
 };
 
 /** Thrown to stop handling a request that will get no answer: a 'drop' fault, or a stall the client or server ended. */

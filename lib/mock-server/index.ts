@@ -35,6 +35,8 @@ export { parseFaultSpec } from './faults.js';
 export const DEFAULT_MOCK_CREDENTIALS: MockCredential = { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' };
 /** The bucket a mock server has when given none. */
 export const DEFAULT_MOCK_BUCKET = 'test-bucket';
+/** Long enough that a client sees the restore in progress, short enough that nobody waits for it. */
+export const DEFAULT_RESTORE_DELAY_MS = 1000;
 
 /**
  * Starts the mock OSS server on loopback (a free port unless `port` is given) with the given
@@ -71,6 +73,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     latencyMs: options.latencyMs ?? 0,
     virtualHostSuffix: options.virtualHostSuffix,
     log: options.log,
+    restoreDelayMs: options.restoreDelayMs ?? DEFAULT_RESTORE_DELAY_MS,
     closing: closing.signal,
   };
 

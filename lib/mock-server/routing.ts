@@ -5,6 +5,7 @@
 // The path is split and percent-decoded by hand: WHATWG URL parsing would resolve `..` and
 // `%2e%2e` segments before we could refuse them, and URLSearchParams turns `+` into a space
 // where OSS keeps it a plus.
+import { routeFeature } from './feature-routing.js';
 import { MockOssError } from './mock-error.js';
 import type { OperationName } from './types.js';
 
@@ -87,6 +88,8 @@ export function routeOperation(method: string, bucket: string | undefined, key: 
     throw new MockOssError(405, 'MethodNotAllowed', `The specified method ${method} is not allowed against this resource.`, { Method: method, ResourceType: key ? 'Object' : 'Bucket' });
   }
   if (!bucket) throw notImplemented('service-level requests (ListBuckets)');
+  const feature = routeFeature(method, key, query, headers);
+  if (feature) return feature;
   const unsupported = UNSUPPORTED_SUB_RESOURCES.find((name) => name in query);
   if (unsupported) throw notImplemented(`the ?${unsupported} sub-resource`);
   const has = (name: string): boolean => name in query;
@@ -104,7 +107,6 @@ export function routeOperation(method: string, bucket: string | undefined, key: 
   if (has('uploadId') || has('partNumber')) {
     switch (method) {
       case 'PUT':
-        if (headers['x-oss-copy-source'] !== undefined) throw notImplemented('UploadPartCopy');
         return 'UploadPart';
       case 'GET':
         return 'ListParts';
@@ -118,7 +120,6 @@ export function routeOperation(method: string, bucket: string | undefined, key: 
   }
   switch (method) {
     case 'PUT':
-      if (headers['x-oss-copy-source'] !== undefined) throw notImplemented('CopyObject');
       return 'PutObject';
     case 'GET':
       return 'GetObject';
@@ -127,6 +128,6 @@ export function routeOperation(method: string, bucket: string | undefined, key: 
     case 'DELETE':
       return 'DeleteObject';
     default:
-      throw notImplemented('PostObject');
+      throw notImplemented(`${method} on an object without a known sub-resource`);
   }
 }

@@ -21,6 +21,18 @@ export interface StoredHeaders {
   headers: Record<string, string>;
   /** User metadata: lower-case name without the x-oss-meta- prefix → value. */
   meta: Record<string, string>;
+  /** x-oss-object-acl; absent means 'default' (the bucket's ACL applies). */
+  acl?: string | undefined;
+  /** Object tags, in the order given (x-oss-tagging or PutObjectTagging). */
+  tags?: Record<string, string> | undefined;
+}
+
+/** RestoreObject's progress on an archived object (times in server-clock ms). */
+export interface RestoreState {
+  /** The restored copy is readable from then on. */
+  readyAt: number;
+  /** ...until then; afterwards the object is archived again. */
+  expiresAt: number;
 }
 
 export interface PartRecord {
@@ -54,10 +66,14 @@ export interface ObjectRecord extends StoredHeaders {
   crc64: string;
   /** Base64 MD5 of the content; only for objects written by PutObject. */
   contentMd5?: string | undefined;
-  objectType: 'Normal' | 'Multipart';
+  objectType: 'Normal' | 'Multipart' | 'Appendable' | 'Symlink';
   lastModified: number;
   /** File name inside the bucket's objects directory. */
   dataFile: string;
+  /** PutSymlink's target key (objectType 'Symlink'; the data file is empty). */
+  symlinkTarget?: string | undefined;
+  /** Set by RestoreObject on Archive, ColdArchive and DeepColdArchive objects. */
+  restore?: RestoreState | undefined;
 }
 
 interface BucketState {
@@ -116,6 +132,8 @@ export class MockStore {
       initiated: now,
       headers: init.headers,
       meta: init.meta,
+      acl: init.acl,
+      tags: init.tags,
       forbidOverwrite: init.forbidOverwrite,
     });
     state.uploads.set(uploadId, upload);
@@ -208,6 +226,14 @@ export class MockStore {
     // A GET that already opened the old file keeps reading it; unlinking does not disturb it.
     if (previous) await rm(join(dir, previous.dataFile), { force: true });
     return full;
+  }
+
+  /** Replaces an object's record, keeping its data file (ACL, tags, restore state). Call inside withObjectLock. */
+  async updateObjectRecord(bucket: string, record: ObjectRecord): Promise<void> {
+    const state = this.#bucket(bucket);
+    if (state.objects.get(record.key)?.dataFile !== record.dataFile) throw new Error(`object ${record.key} was replaced meanwhile`);
+    await this.#writeJson(join(this.#bucketDir(bucket), 'objects', `${keyFileStem(record.key)}.json`), record);
+    state.objects.set(record.key, record);
   }
 
   /** Deletes an object; false if there was none. Call inside withObjectLock. */

@@ -1,4 +1,5 @@
 // Public contract of the mock OSS server: options, the running server, faults and stats.
+import type { FeatureOperationName } from './feature-routing.js';
 
 export type ApiName =
   | 'InitiateMultipartUpload'
@@ -12,7 +13,7 @@ export type ApiName =
   | 'GetObject';
 
 /** Every operation the mock routes: the contract's ApiName plus the few extras ali-oss and tools need. */
-export type OperationName = ApiName | 'DeleteObject' | 'PutBucket' | 'ListObjects';
+export type OperationName = ApiName | 'DeleteObject' | 'PutBucket' | 'ListObjects' | FeatureOperationName;
 
 export interface MockCredential {
   accessKeyId: string;
@@ -44,6 +45,8 @@ export interface MockServerOptions {
   bandwidthBytesPerSec?: number | undefined;
   /** E.g. 'oss-mock.localhost': requests to <bucket>.<suffix> use virtual-hosted style. */
   virtualHostSuffix?: string | undefined;
+  /** How long RestoreObject takes before an Archive/ColdArchive/DeepColdArchive object can be read; default 1000. */
+  restoreDelayMs?: number | undefined;
   /** Request log lines (never secrets). */
   log?: ((line: string) => void) | undefined;
 }

@@ -6,6 +6,7 @@ import { el, maybeUrlEncode, send, sendXml, xmlDocument } from '../responses.js'
 import type { ObjectRecord } from '../store.js';
 import { parsePageSize } from './list-parts.js';
 import { compareKeys, listPage } from './listing.js';
+import { restoreInfo } from './restore-object.js';
 import { isoMs } from './uploads.js';
 
 const MOCK_OWNER = '<Owner><ID>mock-owner</ID><DisplayName>mock-owner</DisplayName></Owner>';
@@ -44,11 +45,13 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
     el('IsTruncated', page.isTruncated),
   ];
   if (page.isTruncated && last) children.push(el('NextMarker', encode('prefix' in last ? last.prefix : last.item.key)));
-  children.push(...page.items.map((o) => contents(o, encode)), ...page.commonPrefixes.map((p) => `<CommonPrefixes>${el('Prefix', encode(p))}</CommonPrefixes>`));
+  const now = ctx.server.clock.nowMs();
+  children.push(...page.items.map((o) => contents(o, encode, now)), ...page.commonPrefixes.map((p) => `<CommonPrefixes>${el('Prefix', encode(p))}</CommonPrefixes>`));
   if (q['encoding-type'] === 'url') children.unshift(el('EncodingType', 'url'));
   await sendXml(ctx, 200, xmlDocument('ListBucketResult', children));
 }
 
-function contents(o: ObjectRecord, encode: (value: string) => string): string {
-  return `<Contents>${el('Key', encode(o.key))}${el('LastModified', isoMs(o.lastModified))}${el('ETag', o.etag)}${el('Type', o.objectType)}${el('Size', o.size)}${el('StorageClass', o.headers['x-oss-storage-class'] ?? 'Standard')}${MOCK_OWNER}</Contents>`;
+function contents(o: ObjectRecord, encode: (value: string) => string, nowMs: number): string {
+  const restore = restoreInfo(o, nowMs);
+  return `<Contents>${el('Key', encode(o.key))}${el('LastModified', isoMs(o.lastModified))}${el('ETag', o.etag)}${el('Type', o.objectType)}${el('Size', o.size)}${el('StorageClass', o.headers['x-oss-storage-class'] ?? 'Standard')}${restore === undefined ? '' : el('RestoreInfo', restore)}${MOCK_OWNER}</Contents>`;
 }

@@ -43,7 +43,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
         const temp = await concatenateParts(store, upload, parts);
         await store.commitObject(
           upload.bucket,
-          { key: upload.key, size, etag, crc64, objectType: 'Multipart', lastModified: clock.nowMs(), headers: upload.headers, meta: upload.meta },
+          { key: upload.key, size, etag, crc64, objectType: 'Multipart', lastModified: clock.nowMs(), headers: upload.headers, meta: upload.meta, acl: upload.acl, tags: upload.tags },
           temp,
         );
       }

@@ -2,6 +2,8 @@
 import { invalidArgument } from '../mock-error.js';
 import type { HeaderMap } from '../responses.js';
 import type { ObjectRecord, StoredHeaders } from '../store.js';
+import { objectAclFrom } from './object-acl.js';
+import { taggingCountHeader, tagsFromHeader } from './object-tagging.js';
 
 const KEPT_HEADERS = ['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'expires', 'x-oss-storage-class'];
 const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
@@ -24,7 +26,7 @@ export function storedHeadersFrom(headers: Record<string, string>): StoredHeader
     metaBytes += Buffer.byteLength(name, 'latin1') + Buffer.byteLength(value, 'latin1');
   }
   if (metaBytes > MAX_META_BYTES) throw invalidArgument('x-oss-meta-*', String(metaBytes), 'User metadata must not exceed 8 KB in total.');
-  return { headers: kept, meta };
+  return { headers: kept, meta, acl: objectAclFrom(headers), tags: tagsFromHeader(headers) };
 }
 
 export function forbidsOverwrite(headers: Record<string, string>): boolean {
@@ -43,5 +45,6 @@ export function objectResponseHeaders(record: ObjectRecord): HeaderMap {
   for (const [name, value] of Object.entries(record.headers)) headers[name] = value;
   for (const [name, value] of Object.entries(record.meta)) headers[`x-oss-meta-${name}`] = value;
   if (record.contentMd5) headers['Content-MD5'] = record.contentMd5;
-  return headers;
+  if (record.objectType === 'Appendable') headers['x-oss-next-append-position'] = record.size;
+  return { ...headers, ...taggingCountHeader(record.tags) };
 }

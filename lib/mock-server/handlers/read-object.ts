@@ -7,16 +7,24 @@ import { MockOssError, noSuchKey } from '../mock-error.js';
 import { beginResponse, type HeaderMap } from '../responses.js';
 import type { ObjectRecord } from '../store.js';
 import { objectResponseHeaders } from './object-headers.js';
+import { requireReadable, restoreHeader } from './restore-object.js';
+import { resolveSymlink, symlinkResponseHeaders } from './symlink.js';
 
-function requireObject(ctx: RequestContext): ObjectRecord {
+/** The object the key names, and the one whose data answers: a symlink's target, or itself. */
+function requireObject(ctx: RequestContext): { record: ObjectRecord; data: ObjectRecord } {
   const record = ctx.server.store.getObject(ctx.bucket!, ctx.key!);
   if (!record) throw noSuchKey(ctx.key!);
-  return record;
+  return { record, data: resolveSymlink(ctx.server.store, ctx.bucket!, record) };
+}
+
+function readHeaders(ctx: RequestContext, record: ObjectRecord, data: ObjectRecord): HeaderMap {
+  const headers = record === data ? objectResponseHeaders(record) : symlinkResponseHeaders(record, data);
+  return { ...headers, ...restoreHeader(data, ctx.server.clock.nowMs()) };
 }
 
 export async function headObject(ctx: RequestContext): Promise<void> {
-  const record = requireObject(ctx);
-  if (!(await beginResponse(ctx, 200, { ...objectResponseHeaders(record), 'Content-Length': record.size }))) return;
+  const { record, data } = requireObject(ctx);
+  if (!(await beginResponse(ctx, 200, { ...readHeaders(ctx, record, data), 'Content-Length': data.size }))) return;
   ctx.res.end();
 }
 
@@ -42,14 +50,15 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 export async function getObject(ctx: RequestContext): Promise<void> {
-  const record = requireObject(ctx);
+  const { record: named, data: record } = requireObject(ctx);
+  requireReadable(record, ctx.server.clock.nowMs());
   const range = parseRange(ctx.headers['range'], record.size);
   const handle = await openData(ctx, record);
   // Replaced between lookup and open: serve the new version.
   if (!handle) return getObject(ctx);
   const start = range?.start ?? 0;
   const end = range?.end ?? record.size - 1;
-  const headers: HeaderMap = { ...objectResponseHeaders(record), ...responseOverrides(ctx.query), 'Content-Length': end - start + 1 };
+  const headers: HeaderMap = { ...readHeaders(ctx, named, record), ...responseOverrides(ctx.query), 'Content-Length': end - start + 1 };
   if (range) headers['Content-Range'] = `bytes ${start}-${end}/${record.size}`;
   if (!(await beginResponse(ctx, range ? 206 : 200, headers))) {
     await handle.close();
@@ -77,7 +86,7 @@ async function openData(ctx: RequestContext, record: ObjectRecord): Promise<File
   try {
     return await open(ctx.server.store.objectDataPath(ctx.bucket!, record), 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && ctx.server.store.getObject(ctx.bucket!, ctx.key!) !== record) return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && ctx.server.store.getObject(ctx.bucket!, record.key) !== record) return undefined;
     throw error;
   }
 }
