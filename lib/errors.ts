@@ -23,6 +23,8 @@ export interface OssServiceErrorInit {
   extras?: OssErrorExtras;
   /** The API that failed, e.g. "UploadPart". */
   operation?: string;
+  /** How long the server asked the client to wait before retrying (x-oss-qos-delay-time, Retry-After). */
+  retryAfterMs?: number | undefined;
 }
 
 /** The server answered with an OSS error (4xx/5xx or 203 CallbackFailed). */
@@ -37,6 +39,8 @@ export class OssServiceError extends OssError {
   readonly ec: string | undefined;
   readonly extras: OssErrorExtras;
   readonly operation: string | undefined;
+  /** How long the server asked the client to wait before retrying, when it said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: OssServiceErrorInit) {
     const where = init.operation ? `${init.operation}: ` : '';
@@ -51,6 +55,7 @@ export class OssServiceError extends OssError {
     this.ec = init.ec;
     this.extras = init.extras ?? {};
     this.operation = init.operation;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 
@@ -59,9 +64,12 @@ export class OssNetworkError extends OssError {
   override name = 'OssNetworkError';
   override readonly kind = 'OssNetworkError';
   readonly operation: string | undefined;
-  constructor(message: string, options: { cause?: unknown; operation?: string } = {}) {
+  /** The connection stopped making progress (no request bytes taken, or no answer, for the stall timeout). */
+  readonly stalled: boolean;
+  constructor(message: string, options: { cause?: unknown; operation?: string; stalled?: boolean } = {}) {
     super(`${options.operation ? `${options.operation}: ` : ''}${message}. Check the endpoint and the network; the request is safe to retry`, { cause: options.cause });
     this.operation = options.operation;
+    this.stalled = options.stalled === true;
   }
 }
 

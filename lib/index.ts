@@ -13,6 +13,8 @@ export {
   type OssErrorExtras,
 } from './errors.js';
 export type * from './api/types.js';
+export type { RetryOptions } from './transport/retry.js';
+export type { UploadRetryEvent } from './upload/retry-report.js';
 export type { Credentials, CredentialsProvider, CredentialsSource, SignatureVersion, SignableRequest } from './signer/index.js';
 export { signRequest, regionFromHost } from './signer/index.js';
 export { presignQueryV1 } from './signer/v1.js';

@@ -48,6 +48,9 @@ export class ProgressBar {
   #lastDrawAt = -Infinity;
   #drawn = false;
   #latest: ProgressSnapshot | undefined;
+  /** Shown instead of the stats while the upload waits for the network; see status(). */
+  #status: string | undefined;
+  #lastStatusLineAt = -Infinity;
 
   constructor(out: ProgressOutput, options: ProgressBarOptions = {}) {
     this.#out = out;
@@ -69,8 +72,24 @@ export class ProgressBar {
     this.#draw(snapshot);
   }
 
+  /**
+   * While the upload waits (an outage), a text such as 'network unreachable, retry 3 in 8 s; 41%
+   * kept' replaces the stats, so the line never looks frozen; undefined brings the stats back.
+   * On a terminal it redraws at once; elsewhere it prints at most one line per plain-line interval.
+   */
+  status(text: string | undefined): void {
+    this.#status = text;
+    if (text === undefined || !this.#latest) return;
+    if (this.#tty) return this.#draw(this.#latest);
+    const at = this.#now();
+    if (at - this.#lastStatusLineAt < this.#plainLineMs) return;
+    this.#lastStatusLineAt = at;
+    this.#out.write(`${text}\n`);
+  }
+
   /** Draw the final state, with the average speed of the whole run, and leave the cursor on a fresh line. */
   finish(snapshot: ProgressSnapshot | undefined = this.#latest): void {
+    this.#status = undefined;
     if (snapshot) {
       this.#record(this.#now(), snapshot.bytesDone);
       if (this.#tty || this.#drawn) this.#draw(snapshot, this.averageSpeed());
@@ -108,7 +127,8 @@ export class ProgressBar {
 
   #draw(snapshot: ProgressSnapshot, bytesPerSecond = this.speed()): void {
     if (this.#tty) {
-      const line = renderBarLine(snapshot, bytesPerSecond, (this.#out.columns ?? 80) - 1);
+      const width = (this.#out.columns ?? 80) - 1;
+      const line = this.#status === undefined ? renderBarLine(snapshot, bytesPerSecond, width) : `${percent(snapshot).toFixed(1).padStart(5)}%  ${this.#status}`.slice(0, Math.max(0, width));
       // \r back to column 0, the line, then erase whatever a longer previous line left behind.
       this.#out.write(`\r${line}\x1b[K`);
     } else {

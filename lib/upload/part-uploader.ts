@@ -10,6 +10,7 @@ import type { CheckpointPart } from './checkpoint.js';
 import type { PlannedPart } from './plan.js';
 import type { ProgressTracker } from './progress.js';
 import { serverHasRecordedPart } from './resume.js';
+import type { RetryReporter } from './retry-report.js';
 
 export interface PartTarget {
   client: OssClient;
@@ -18,6 +19,7 @@ export interface PartTarget {
   uploadId: string;
   filePath: string;
   progress: ProgressTracker;
+  retries: RetryReporter;
 }
 
 /** A part ready to send: its body and its digests. */
@@ -74,6 +76,7 @@ export async function uploadPreparedPart(
     return { record: { partNumber: part.partNumber, ...local, crc64, etag: onServer.etag }, reused: true };
   }
   const { progress } = target;
+  const retryListener = target.retries.listener('UploadPart', part.partNumber);
   const result = await target.client.uploadPart({
     bucket: target.bucket,
     key: target.key,
@@ -83,8 +86,12 @@ export async function uploadPreparedPart(
     contentMd5: prepared.md5,
     signal,
     onBodyProgress: (bytes) => progress.sent(part.partNumber, part.size, bytes),
-    onRetry: () => progress.reset(part.partNumber),
+    onRetry: (attempt, error, wait) => {
+      progress.reset(part.partNumber);
+      retryListener(attempt, error, wait);
+    },
   });
+  target.retries.recovered();
   if (prepared.crc64 !== undefined && result.crc64 !== undefined && result.crc64 !== prepared.crc64) {
     throw new OssChecksumError(`part ${part.partNumber} CRC-64`, prepared.crc64, result.crc64);
   }

@@ -25,6 +25,7 @@ import { sendParts } from './send-parts.js';
 import { sortedParts, type Session } from './session.js';
 import { choosePartSize, fitsSinglePut, planParts, type PartPlan } from './plan.js';
 import { ProgressTracker } from './progress.js';
+import { RetryReporter } from './retry-report.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from './resume.js';
 import type { ResumableUploadOptions, ResumableUploadResult } from './types.js';
 import { validateUploadOptions, type ValidatedUpload } from './validate.js';
@@ -50,10 +51,12 @@ class UploadRun implements StoppableRun {
   #partBuffers: PartBufferPool | undefined;
   /** The file, open for the buffered reads of the whole upload. */
   #openFile: OpenedFile | undefined;
+  readonly #retries: RetryReporter;
 
   constructor(client: OssClient, options: ResumableUploadOptions) {
     this.#client = client;
     this.#options = options;
+    this.#retries = new RetryReporter(options?.onRetry, (note) => this.#note(note));
   }
 
   stop(kind: StopKind): void {
@@ -173,7 +176,10 @@ class UploadRun implements StoppableRun {
       callback: v.callback,
       signal: this.#signal,
       onBodyProgress: (bytes) => progress.sent(1, size, bytes),
-      onRetry: () => progress.reset(1),
+      onRetry: (attempt, error, wait) => {
+        progress.reset(1);
+        this.#retries.listener('PutObject')(attempt, error, wait);
+      },
     });
     const crc64 = prepared.crc64 as string; // asked for above
     await verifyObjectCrc(this.#objectTarget(), crc64, result.crc64);
@@ -224,7 +230,7 @@ class UploadRun implements StoppableRun {
     const v = this.#v;
     let serverParts: PartInfo[];
     try {
-      serverParts = await this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal });
+      serverParts = await this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal, onRetry: this.#retries.listener('ListParts') });
     } catch (error) {
       if (!isNoSuchUpload(error)) throw error;
       // Completed by a run that died before deleting its checkpoint? The object tells.
@@ -270,6 +276,7 @@ class UploadRun implements StoppableRun {
       headers: this.#options.headers,
       meta: this.#options.meta,
       signal: this.#signal,
+      onRetry: this.#retries.listener('InitiateMultipartUpload'),
     });
     const session: Session = {
       uploadId: initiated.uploadId,
@@ -290,7 +297,7 @@ class UploadRun implements StoppableRun {
   async #sendParts(session: Session, progress: ProgressTracker): Promise<void> {
     const v = this.#v;
     await sendParts(session, {
-      target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress },
+      target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress, retries: this.#retries },
       file: this.#openFile ?? v.filePath,
       buffers: this.#partBuffers,
       parallel: v.parallel,
@@ -319,6 +326,7 @@ class UploadRun implements StoppableRun {
         headers: completeHeaders(v.objectHeaders),
         callback: v.callback,
         signal: this.#signal,
+        onRetry: this.#retries.listener('CompleteMultipartUpload'),
       });
     } catch (error) {
       // A retried Complete whose first attempt went through answers NoSuchUpload: the object tells.
@@ -413,6 +421,7 @@ class UploadRun implements StoppableRun {
 
   #progress(alreadyDone: number): ProgressTracker {
     const progress = new ProgressTracker(this.#v.file.size, alreadyDone, this.#options.onProgress);
+    this.#retries.track(progress);
     progress.start();
     return progress;
   }

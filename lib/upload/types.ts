@@ -1,5 +1,6 @@
 // Options and result of a resumable upload, shared by the engine's modules and the public API.
 import type { UploadCallback } from '../api/types.js';
+import type { UploadRetryEvent } from './retry-report.js';
 
 export interface ResumableUploadOptions {
   /** Local file to upload. */
@@ -42,8 +43,19 @@ export interface ResumableUploadOptions {
   callback?: UploadCallback | undefined;
   /** Use multipart even when the file fits in one part. */
   forceMultipart?: boolean | undefined;
-  /** Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted. */
+  /**
+   * Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted;
+   * and one when requests start failing (what, the retry budget, how much is kept) and one when
+   * the server answers again.
+   */
   onNote?: ((note: string) => void) | undefined;
+  /**
+   * While the upload rides out an outage: `{type: 'retry', ...}` before every retry of any of
+   * its requests (which request, why, the wait, how much of the client's retry budget is
+   * used, the bytes the server already holds), and `{type: 'recovered', ...}` once a request
+   * succeeds again. The budget itself is the client's `retry.retryForMs`.
+   */
+  onRetry?: ((event: UploadRetryEvent) => void) | undefined;
 }
 
 export interface ResumableUploadResult {

@@ -12,6 +12,7 @@ import { formatBytes, formatDuration, formatRate, sizeAsTyped } from '../format.
 import { HELP } from '../help.js';
 import { Output } from '../output.js';
 import { ProgressBar, progressSnapshot } from '../progress-bar.js';
+import { RetryStatus } from '../retry-status.js';
 import { shellQuote } from '../shell-quote.js';
 
 const OPTIONS = {
@@ -56,6 +57,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
 
   return withClient(settings, async (client) => {
     const bar = output.progressStream ? new ProgressBar(output.progressStream) : undefined;
+    const retryStatus = new RetryStatus(bar);
     // The engine checks the file (missing, a directory, unreadable) with its own typed errors, so
     // the part count waits for the size it reports.
     let totalParts: number | undefined;
@@ -77,6 +79,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
         bar?.clear();
         output.note(note);
       },
+      onRetry: (event) => retryStatus.onEvent(event),
       onProgress: (sent, total) => {
         totalParts ??= Math.max(1, Math.ceil(total / choosePartSize(total, partSize)));
         bar?.update(progressSnapshot(sent, total, totalParts));
@@ -92,12 +95,14 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
     });
     try {
       const result = await handle.done;
+      retryStatus.stop();
       bar?.finish();
       const seconds = (performance.now() - started) / 1000;
-      output.result(describeResult(file!, result, seconds), { ...jsonResult(result), seconds: Number(seconds.toFixed(3)) });
+      output.result(describeResult(file!, result, seconds), { ...jsonResult(result), seconds: Number(seconds.toFixed(3)), retries: retryStatus.retries });
       if (result.callbackError) output.warn(`the object was stored, but the upload callback failed: ${result.callbackError.message}`);
       return 0;
     } catch (error) {
+      retryStatus.stop();
       bar?.clear();
       if (interrupted && error instanceof OssCancelledError) {
         output.note(
