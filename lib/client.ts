@@ -34,13 +34,15 @@ export interface OssClientOptions {
   /** Default: virtual-hosted for *.aliyuncs.com, path-style for IPs, localhost and custom hosts. */
   pathStyle?: boolean | undefined;
   /**
-   * Retries of network errors, 5xx, 408, throttling and a skewed clock, with full-jitter
-   * exponential backoff: `maxAttempts` 4 (the first included), `baseDelayMs` 200, `maxDelayMs` 10000.
+   * Retries of failures that are safe to repeat (network errors, stalls, 5xx, 408, throttling):
+   * by default for up to 10 minutes without a successful request (`retryForMs`), with full-jitter
+   * backoff from 200 ms doubling to at most 10 s, and the server's own wait when it gives one.
    */
   retry?: RetryOptions | undefined;
   /**
-   * `connectMs` (10 s) to open a connection, `headersMs` (120 s) from the end of the request to
-   * the response headers, `bodyMs` (120 s) the longest silence while a response body streams.
+   * `headersMs` and `bodyMs` (default 60 s each) are the stall timeouts: no request bytes taken
+   * (or no answer after the last one) for `headersMs`, or a response body silent for `bodyMs`,
+   * and the request is abandoned with its connection and retried on a fresh one.
    */
   timeouts?: { connectMs?: number | undefined; headersMs?: number | undefined; bodyMs?: number | undefined } | undefined;
   /**
@@ -98,12 +100,19 @@ export class OssClient {
     const connections = options.connections ?? 16;
     if (!Number.isInteger(connections) || connections < 1) throw new OssInvalidArgumentError('connections', 'must be a positive integer');
     this.connections = connections;
+    const retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
+    if (!(retry.retryForMs >= 0)) throw new OssInvalidArgumentError('retry.retryForMs', 'must be a number of milliseconds >= 0 (0: never retry; Infinity: retry for ever)');
+    if (!(retry.maxAttempts >= 1)) throw new OssInvalidArgumentError('retry.maxAttempts', 'must be at least 1 (1: never retry)');
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) };
+    for (const [name, ms] of Object.entries(timeouts)) {
+      if (!(ms >= 0 && Number.isFinite(ms))) throw new OssInvalidArgumentError(`timeouts.${name}`, 'must be a number of milliseconds >= 0 (0: no limit)');
+    }
     this.transport = new HttpTransport({
       endpoint,
       credentials: new CredentialsCache(options.credentials),
       signer: { version: this.signatureVersion, region: this.region },
-      retry: { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) },
-      timeouts: { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) },
+      retry,
+      timeouts,
       connections,
       userAgent: `oss-resumable/${VERSION} (node ${process.version})`,
     });

@@ -33,6 +33,8 @@ export interface OssServiceErrorInit {
   extras?: OssErrorExtras;
   /** The API that failed, e.g. "UploadPart". */
   operation?: string;
+  /** How long the server asked the client to wait before retrying (x-oss-qos-delay-time, Retry-After). */
+  retryAfterMs?: number | undefined;
 }
 
 /** The server answered with an OSS error (4xx/5xx or 203 CallbackFailed). */
@@ -55,6 +57,8 @@ export class OssServiceError extends OssError {
   readonly extras: OssErrorExtras;
   /** The API that failed, e.g. "UploadPart". */
   readonly operation: string | undefined;
+  /** How long the server asked the client to wait before retrying, when it said. */
+  readonly retryAfterMs: number | undefined;
 
   /** The message is built from the fields: API, status, code, server message, request id, advice. */
   constructor(init: OssServiceErrorInit) {
@@ -70,6 +74,7 @@ export class OssServiceError extends OssError {
     this.ec = init.ec;
     this.extras = init.extras ?? {};
     this.operation = init.operation;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 
@@ -79,10 +84,13 @@ export class OssNetworkError extends OssError {
   override readonly kind = 'OssNetworkError';
   /** The API that failed, e.g. "UploadPart". */
   readonly operation: string | undefined;
+  /** The connection stopped making progress (no request bytes taken, or no answer, for the stall timeout). */
+  readonly stalled: boolean;
   /** `cause`: the socket or undici error. */
-  constructor(message: string, options: { cause?: unknown; operation?: string } = {}) {
+  constructor(message: string, options: { cause?: unknown; operation?: string; stalled?: boolean } = {}) {
     super(`${options.operation ? `${options.operation}: ` : ''}${message}. Check the endpoint and the network; the request is safe to retry`, { cause: options.cause });
     this.operation = options.operation;
+    this.stalled = options.stalled === true;
   }
 }
 

@@ -78,6 +78,8 @@ t.test('config: endpoint, region and credentials from flags and env; state dir',
     region: 'cn-hangzhou',
     signatureVersion: undefined,
     credentials: { accessKeyId: 'id', accessKeySecret: 'secret-value', securityToken: 'token-value' },
+    retry: {},
+    timeouts: {},
   });
   const fromFlags = resolveClientSettings({ endpoint: 'http://h:2', region: 'r', 'sign-version': 'v1' }, env, 'upload');
   t.equal(fromFlags.endpoint, 'http://h:2');

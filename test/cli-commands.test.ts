@@ -82,8 +82,9 @@ t.test('upload --json prints exactly one result object; the object is the file',
   const lines = result.stdout.trim().split('\n');
   t.equal(lines.length, 1, 'one line of JSON');
   const json = JSON.parse(lines[0]!);
-  t.same(Object.keys(json).sort(), ['bucket', 'bytesSent', 'crc64', 'etag', 'key', 'partsReused', 'seconds', 'sendSeconds', 'size', 'uploadId'].sort());
+  t.same(Object.keys(json).sort(), ['bucket', 'bytesSent', 'crc64', 'etag', 'key', 'partsReused', 'retries', 'seconds', 'sendSeconds', 'size', 'uploadId'].sort());
   t.equal(json.bucket, BUCKET);
+  t.equal(json.retries, 0, 'no request needed a retry');
   t.equal(json.key, 'dir/json.bin');
   t.equal(json.size, size);
   t.equal(json.crc64, local.crc64);

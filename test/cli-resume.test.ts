@@ -52,12 +52,13 @@ function partRequests(uploadId: string): Map<number, number> {
 t.test('a network loss fails the run (exit 1); the same command resumes and sends only the rest', async (t) => {
   const { file, key, args } = await scenario('netloss', 1);
   const checkpointDir = join(work, 'cp-netloss');
-  // Part 3's connection is cut every time, so the transport's retries run out.
+  // Part 3's connection is cut every time, so the transport's retries run out (a 1 s budget, not the default 10 min).
   server.faults.add({ api: 'UploadPart', key, partNumber: 3, times: Infinity, action: { type: 'drop', afterBytes: 1000 } });
-  const failed = await runCli([...args, '--checkpoint-dir', checkpointDir], { env });
+  const failed = await runCli([...args, '--checkpoint-dir', checkpointDir, '--retry-for', '1s'], { env });
   server.faults.clear();
   t.equal(failed.code, 1, 'the run fails');
-  t.match(failed.stderr, /^error: UploadPart: .*checkpoint .* was kept: run the same upload again to resume/m);
+  t.match(failed.stderr, /^error: UploadPart: .*retry budget is 1 s.*checkpoint .* was kept: run the same upload again to resume/m);
+  t.match(failed.stderr, /^connection lost \(\w+\) \(UploadPart part 3\): retrying for up to 1 s; 25% of the upload is on the server and kept$/m, 'one note when the outage starts');
   t.match(failed.stdout, /"error"/, 'with --json the failure is a JSON object too');
   t.equal(uploadsOf(key).length, 1, 'the upload stays on the server');
   const [upload] = uploadsOf(key);

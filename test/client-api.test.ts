@@ -200,10 +200,13 @@ t.test('faults: dropped connections, 5xx and stalls are retried; exhausted retri
   t.equal(server.stats.partUploads.get(`${uploadId}:1`), 4);
   t.equal(server.faults.pending(), 0);
 
+  // Bounded by time, not by a count: a part that fails every time is retried for the budget.
   server.faults.add({ api: 'UploadPart', partNumber: 2, times: Infinity, action: { type: 'drop', afterBytes: 1000 } });
-  const failed = await c.uploadPart({ key, uploadId, partNumber: 2, body: { file, start: PART, end: 2 * PART } }).catch((e) => e);
+  const budgeted = client({ retry: { baseDelayMs: 5, maxDelayMs: 20, retryForMs: 400 } });
+  const failed = await budgeted.uploadPart({ key, uploadId, partNumber: 2, body: { file, start: PART, end: 2 * PART } }).catch((e) => e);
   t.type(failed, OssNetworkError);
-  t.equal(server.stats.partUploads.get(`${uploadId}:2`), 4, 'default maxAttempts is 4');
+  t.ok(server.stats.partUploads.get(`${uploadId}:2`)! > 4, 'more attempts than the old count of 4 fit in the budget');
+  t.match(failed.message, /gave up after \d+ attempts in [\d.]+ s without a successful request: the retry budget is 0.4 s/);
   server.faults.clear();
 
   server.faults.add({ api: 'UploadPart', action: { type: 'forget' } });

@@ -92,7 +92,7 @@ t.test('a file shorter than the range says it changed', async (t) => {
 });
 
 t.test('bad arguments and missing files', async (t) => {
-  await t.rejects(md5OfFileRange(join(dir, 'missing.bin'), 0, 1), { constructor: OssInvalidArgumentError, message: /ENOENT/ });
+  await t.rejects(md5OfFileRange(join(dir, 'missing.bin'), 0, 1), { constructor: OssInvalidArgumentError, message: /missing\.bin does not exist/ });
   await t.rejects(md5OfFileRange(file, 10, 5), OssInvalidArgumentError, 'start after end');
   await t.rejects(md5OfFileRange(file, -1, 5), OssInvalidArgumentError, 'negative start');
   await t.rejects(md5OfFileRange(file, 0, 1.5), OssInvalidArgumentError, 'fractional end');
@@ -117,7 +117,7 @@ t.test('readFileRange fills a caller buffer from a path or an open file', async 
   const tooSmall = await readFileRange(file, 0, 100, Buffer.alloc(99)).catch((e: unknown) => e);
   t.type(tooSmall, OssInvalidArgumentError, 'a buffer too small');
   t.equal((tooSmall as OssInvalidArgumentError).argument, 'buffer');
-  await t.rejects(readFileRange(join(dir, 'missing.bin'), 0, 1, buffer), { constructor: OssInvalidArgumentError, message: /ENOENT/ });
+  await t.rejects(readFileRange(join(dir, 'missing.bin'), 0, 1, buffer), { constructor: OssInvalidArgumentError, message: /missing\.bin does not exist/ });
   const aborted = new AbortController();
   aborted.abort();
   await t.rejects(readFileRange(file, 0, 10, buffer, aborted.signal), OssCancelledError);

@@ -10,6 +10,7 @@ export async function abortMultipartUpload(transport: HttpTransport, bucket: str
     key: input.key,
     query: { uploadId: input.uploadId },
     signal: input.signal,
+    onRetry: input.onRetry,
     responseType: 'none',
   });
   return { requestId: response.requestId };

@@ -32,7 +32,10 @@ export async function completeMultipartUpload(
     headers,
     body,
     signal: input.signal,
+    onRetry: input.onRetry,
     responseType: 'text',
+    // With a callback the body is the callback server's answer, whatever it looks like.
+    errorIn2xx: !input.callback,
   });
   const etag = response.headers['etag'];
   const crc64 = response.headers['x-oss-hash-crc64ecma'];

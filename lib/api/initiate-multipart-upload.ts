@@ -17,6 +17,7 @@ export async function initiateMultipartUpload(
     query: { uploads: '', 'encoding-type': 'url' },
     headers: objectHeaders(input),
     signal: input.signal,
+    onRetry: input.onRetry,
     responseType: 'text',
   });
   const result = decodeInitiateMultipartUploadResult(response.text);

@@ -20,6 +20,7 @@ export async function listMultipartUploads(
     bucket,
     query,
     signal: input.signal,
+    onRetry: input.onRetry,
     responseType: 'text',
   });
   return { ...decodeListMultipartUploadsResult(response.text), requestId: response.requestId };

@@ -14,6 +14,7 @@ export async function listParts(transport: HttpTransport, bucket: string, input:
     key: input.key,
     query,
     signal: input.signal,
+    onRetry: input.onRetry,
     responseType: 'text',
   });
   return { ...decodeListPartsResult(response.text), requestId: response.requestId };

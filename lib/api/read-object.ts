@@ -11,6 +11,7 @@ export async function headObject(transport: HttpTransport, bucket: string, input
     bucket,
     key: input.key,
     signal: input.signal,
+    onRetry: input.onRetry,
     responseType: 'none',
   });
   return { ...objectInfo(response.headers, 'HeadObject'), requestId: response.requestId };
@@ -26,6 +27,7 @@ export async function getObject(transport: HttpTransport, bucket: string, input:
     key: input.key,
     headers,
     signal: input.signal,
+    onRetry: input.onRetry,
     responseType: 'stream',
   });
   return { ...objectInfo(response.headers, 'GetObject'), requestId: response.requestId, status: response.status, body: response.body! };

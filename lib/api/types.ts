@@ -1,6 +1,9 @@
 // Inputs and outputs of the OSS APIs this client speaks. Shared by lib/api/*, the client
 // facade, the upload engine and the CLI.
 import type { Readable } from 'node:stream';
+import type { RetryWait } from '../transport/retry.js';
+
+export type { RetryReason, RetryWait } from '../transport/retry.js';
 
 /** Common to every call. */
 export interface CallOptions {
@@ -8,6 +11,11 @@ export interface CallOptions {
   bucket?: string | undefined;
   /** Cancels the request (and its retries) at once. */
   signal?: AbortSignal | undefined;
+  /**
+   * Called before each retry, with the attempt that failed (1 = the first), its error and what
+   * the request now waits for (how long, why, and how much of the retry budget is used).
+   */
+  onRetry?: ((attempt: number, error: Error, wait: RetryWait) => void) | undefined;
 }
 
 /**
@@ -57,8 +65,8 @@ export interface UploadPartInput extends CallOptions {
   contentMd5?: string | undefined;
   /** Called with byte counts as the body leaves this process (for progress). Reset by `onRetry`. */
   onBodyProgress?: ((bytes: number) => void) | undefined;
-  /** Called before a retry, with the bytes of this part that were reported but must be sent again. */
-  onRetry?: ((attempt: number, error: Error) => void) | undefined;
+  /** Also means: the bytes of this part reported by `onBodyProgress` so far must be sent again. */
+  onRetry?: ((attempt: number, error: Error, wait: RetryWait) => void) | undefined;
 }
 /** The stored part; its ETag (the part's MD5) goes into CompleteMultipartUpload. */
 export interface UploadPartResult extends ResponseInfo {
@@ -170,7 +178,6 @@ export interface PutObjectInput extends CallOptions, ObjectHeaderOptions {
   contentMd5?: string | undefined;
   callback?: UploadCallback | undefined;
   onBodyProgress?: ((bytes: number) => void) | undefined;
-  onRetry?: ((attempt: number, error: Error) => void) | undefined;
 }
 /** The stored object: its ETag (the MD5) and CRC-64. */
 export interface PutObjectResult extends ResponseInfo {

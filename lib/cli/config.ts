@@ -5,19 +5,26 @@ import { isAbsolute, join } from 'node:path';
 import { regionFromHost } from '../signer/region.js';
 import type { Credentials, SignatureVersion } from '../signer/types.js';
 import { parseEndpoint } from '../transport/endpoint.js';
-import { asUsageError, UsageError } from './args.js';
+import type { RetryOptions } from '../transport/retry.js';
+import { asUsageError, parseDuration, UsageError } from './args.js';
 
 /** The options every command that talks to OSS accepts. */
 export const CONNECTION_OPTIONS = {
   endpoint: { type: 'string' },
   region: { type: 'string' },
   'sign-version': { type: 'string' },
+  'retry-for': { type: 'string' },
+  'retry-times': { type: 'string' },
+  'stall-timeout': { type: 'string' },
 } as const;
 
 export interface ConnectionFlags {
   endpoint?: string | undefined;
   region?: string | undefined;
   'sign-version'?: string | undefined;
+  'retry-for'?: string | undefined;
+  'retry-times'?: string | undefined;
+  'stall-timeout'?: string | undefined;
 }
 
 export interface ClientSettings {
@@ -27,6 +34,8 @@ export interface ClientSettings {
   credentials: Credentials;
   /** Pool size; the client's default unless a command needs more at once (upload --parallel). */
   connections?: number | undefined;
+  retry: RetryOptions;
+  timeouts: { headersMs?: number | undefined; bodyMs?: number | undefined };
 }
 
 export function resolveClientSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv, command: string): ClientSettings {
@@ -48,7 +57,37 @@ export function resolveClientSettings(flags: ConnectionFlags, env: NodeJS.Proces
     region,
     signatureVersion: signVersion,
     credentials: credentialsFromEnv(env, command),
+    retry: retryFlags(flags, command),
+    timeouts: stallFlag(flags['stall-timeout'], command),
   };
+}
+
+/** --retry-for (a time budget, 0 = never retry) and ossutil's --retry-times (a count of retries, as a cap on top). */
+function retryFlags(flags: ConnectionFlags, command: string): RetryOptions {
+  const retry: RetryOptions = {};
+  const retryFor = flags['retry-for'];
+  if (retryFor !== undefined) retry.retryForMs = retryFor.trim() === '0' ? 0 : durationFlag(retryFor, '--retry-for', command);
+  const times = flags['retry-times'];
+  if (times !== undefined) {
+    if (!/^\s*\d+\s*$/.test(times)) throw new UsageError(`--retry-times ${JSON.stringify(times)} must be a whole number of retries (0: none)`, command);
+    retry.maxAttempts = Number(times) + 1;
+  }
+  return retry;
+}
+
+/** --stall-timeout: both of the transport's no-progress timeouts (sending, and the answer). */
+function stallFlag(text: string | undefined, command: string): ClientSettings['timeouts'] {
+  if (text === undefined) return {};
+  const ms = text.trim() === '0' ? 0 : durationFlag(text, '--stall-timeout', command);
+  return { headersMs: ms, bodyMs: ms };
+}
+
+function durationFlag(text: string, flag: string, command: string): number {
+  try {
+    return parseDuration(text, flag);
+  } catch (error) {
+    throw new UsageError((error as Error).message, command);
+  }
 }
 
 export function credentialsFromEnv(env: NodeJS.ProcessEnv, command: string): Credentials {

@@ -7,6 +7,17 @@ const CONNECTION = `Connection:
   --endpoint URL        OSS endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com (else OSS_ENDPOINT)
   --region ID           region for V4 signing, e.g. cn-hangzhou (else OSS_REGION, else from the endpoint)
   --sign-version v1|v4  signature version (default: v4 when the region is known, else v1)
+
+Retries (network errors, stalled connections, 5xx, 408 and throttling; other errors fail at once):
+  --retry-for DURATION  keep retrying while no request succeeds for up to this long, e.g. 30s, 10m,
+                        1h (default 10m; 0: fail at once). Any success restarts the clock, and
+                        parts failing together share it. Then the upload fails, keeping its
+                        checkpoint: the same command resumes it
+  --retry-times N       also stop retrying a request after N retries (ossutil's flag: a count
+                        cap on top of the time budget; default none)
+  --stall-timeout DURATION  abandon a request whose connection takes no bytes, or gives no answer
+                        after the last one, for this long, and retry it on a fresh connection
+                        (default 60s; 0: never)
 `;
 
 const ENVIRONMENT = `Environment:
@@ -45,11 +56,12 @@ const UPLOAD = `Usage: oss-resumable upload <file> oss://<bucket>/<key> [options
        oss-resumable upload <file> oss://<bucket>/<dir>/     stores <dir>/<file's name>
        oss-resumable upload <file> oss://<bucket>            stores <file's name> at the root
 
-Uploads <file> in parts, recording each finished part in a checkpoint file. If the upload is
-interrupted (Ctrl-C, network loss, crash, kill -9), run the same command again: it resumes
-from the checkpoint, checks the parts already on the server, and sends only what is missing.
-A re-run without --part-size takes the checkpoint's; a different --part-size starts over.
-Header and metadata values may be any text (sent as UTF-8), but no control characters.
+Uploads <file> in parts, recording each finished part in a checkpoint file. A network outage
+is ridden out (see Retries below; the progress line says what it waits for). If the upload is
+interrupted (Ctrl-C, an outage longer than --retry-for, crash, kill -9), run the same command
+again: it resumes from the checkpoint, checks the parts already on the server, and sends only
+what is missing. A re-run without --part-size takes the checkpoint's; a different --part-size
+starts over. Header and metadata values may be any text (sent as UTF-8), but no control characters.
 
 Options:
   --part-size SIZE        bytes per part, e.g. 16MiB (${sizeAsTyped(MIN_PART_SIZE)} to ${sizeAsTyped(MAX_PART_SIZE)}; default ${sizeAsTyped(DEFAULT_PART_SIZE)},
@@ -77,9 +89,9 @@ Options:
                           inode and ctime are unchanged (faster on slow disks)
   --abort-on-cancel       on Ctrl-C, abort the upload and delete the checkpoint instead of keeping them
   --json                  print one JSON object on stdout: bucket, key, etag, size, crc64, uploadId,
-                          partsReused, bytesSent, seconds, sendSeconds (and warning, if any);
-                          on Ctrl-C: interrupted, aborted, resumeCommand, uploadId, partsKept,
-                          checkpoint (progress still goes to stderr)
+                          partsReused, bytesSent, seconds, sendSeconds, retries (and warning,
+                          if any); on Ctrl-C: interrupted, aborted, resumeCommand, uploadId,
+                          partsKept, checkpoint (progress still goes to stderr)
   --quiet                 no progress or notes; only errors (and the JSON with --json)
   -h, --help
 

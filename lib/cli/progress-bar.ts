@@ -53,6 +53,9 @@ export class ProgressBar {
   #latest: ProgressSnapshot | undefined;
   /** While the server completes the upload: when that began, and the timer that redraws the wait. */
   #completing: { since: number; timer: NodeJS.Timeout } | undefined;
+  /** Shown instead of the stats while the upload waits for the network; see status(). */
+  #status: string | undefined;
+  #lastStatusLineAt = -Infinity;
 
   constructor(out: ProgressOutput, options: ProgressBarOptions = {}) {
     this.#out = out;
@@ -88,9 +91,25 @@ export class ProgressBar {
     this.#draw(this.#latest);
   }
 
+  /**
+   * While the upload waits (an outage), a text such as 'network unreachable, retry 3 in 8 s; 41%
+   * kept' replaces the stats, so the line never looks frozen; undefined brings the stats back.
+   * On a terminal it redraws at once; elsewhere it prints at most one line per plain-line interval.
+   */
+  status(text: string | undefined): void {
+    this.#status = text;
+    if (text === undefined || !this.#latest) return;
+    if (this.#tty) return this.#draw(this.#latest);
+    const at = this.#now();
+    if (at - this.#lastStatusLineAt < this.#plainLineMs) return;
+    this.#lastStatusLineAt = at;
+    this.#out.write(`${text}\n`);
+  }
+
   /** Draw the final state, with the average send speed, and leave the cursor on a fresh line. */
   finish(snapshot: ProgressSnapshot | undefined = this.#latest): void {
     this.#stopCompleting();
+    this.#status = undefined;
     if (snapshot) {
       // No new sample when nothing more was sent: the wait for Complete is not send time.
       if (snapshot.bytesDone !== this.#samples.at(-1)?.bytes) this.#record(this.#now(), snapshot.bytesDone);
@@ -136,7 +155,8 @@ export class ProgressBar {
   #draw(snapshot: ProgressSnapshot, bytesPerSecond = this.speed()): void {
     const completingFor = this.#completing ? (this.#now() - this.#completing.since) / 1000 : undefined;
     if (this.#tty) {
-      const line = renderBarLine(snapshot, bytesPerSecond, (this.#out.columns ?? 80) - 1, completingFor);
+      const width = (this.#out.columns ?? 80) - 1;
+      const line = this.#status === undefined ? renderBarLine(snapshot, bytesPerSecond, width, completingFor) : `${percent(snapshot).toFixed(1).padStart(5)}%  ${this.#status}`.slice(0, Math.max(0, width));
       // \r back to column 0, the line, then erase whatever a longer previous line left behind.
       this.#out.write(`\r${line}\x1b[K`);
     } else {

@@ -29,6 +29,7 @@ export type {
   MockUploadSummary,
   OperationName,
 } from './types.js';
+export type { FeatureOperationName } from './feature-routing.js';
 export { parseFaultSpec } from './faults.js';
 
 /** The credential a mock server accepts when given none. */

@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import { OssCancelledError, OssError, OssInvalidArgumentError, OssNetworkError, OssServiceError } from '../errors.js';
 import { decodeErrorFromHeader, decodeErrorXml } from '../xml/decode.js';
+import { retryAfterFromHeaders } from './retry.js';
 
 const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EMFILE']);
 
@@ -17,6 +18,8 @@ export function toOssError(error: unknown, operation: string, signal: AbortSigna
   if (err?.code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
     return new OssInvalidArgumentError('file', 'the request body was shorter or longer than declared; the source file changed while it was being sent. Re-run once the file is stable');
   }
+  const stall = STALLS[err?.code ?? ''];
+  if (stall) return new OssNetworkError(`the connection stalled: ${stall} within the stall timeout; abandoned it for a fresh one`, { cause: error, operation, stalled: true });
   const detail = err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? error);
   return new OssNetworkError(`request failed before a complete response (${detail})`, { cause: error, operation });
 }
@@ -31,6 +34,11 @@ export function plainHttpServer(error: unknown, origin: string): OssInvalidArgum
   const plain = `http://${origin.slice('https://'.length)}`;
   return new OssInvalidArgumentError('endpoint', `the server at ${origin} does not speak TLS; use ${plain} (an endpoint without a scheme means https://)`);
 }
+/** undici's no-progress timeouts (see Timeouts in ./http.ts), in words. */
+const STALLS: Record<string, string> = {
+  UND_ERR_HEADERS_TIMEOUT: 'the server took no more request bytes, or did not start its answer after the last one,',
+  UND_ERR_BODY_TIMEOUT: 'the answer stopped arriving',
+};
 
 type Headers = Dispatcher.ResponseData['headers'];
 
@@ -61,6 +69,7 @@ export function serviceErrorFrom(status: number, headers: Headers, bodyText: str
     ec: decoded?.ec ?? headerString(headers, 'x-oss-ec'),
     extras: decoded?.extras && redactSecurityToken(decoded.extras),
     operation,
+    retryAfterMs: retryAfterFromHeaders((name) => headerString(headers, name)),
   });
 }
 

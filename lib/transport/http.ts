@@ -3,7 +3,7 @@
 import type { Dispatcher } from 'undici';
 import { Pool, request as undiciRequest } from './undici.js';
 import type { Readable } from 'node:stream';
-import { OssCancelledError, OssServiceError, OssXmlError } from '../errors.js';
+import { OssCancelledError, OssServiceError, OssXmlError, type OssError } from '../errors.js';
 import { signRequest, type CredentialsCache, type SignableRequest, type SignerConfig } from '../signer/index.js';
 import { wireString } from '../signer/header-bytes.js';
 import type { BodySource } from '../api/types.js';
@@ -12,17 +12,27 @@ import { connectorFor } from './connector.js';
 import { SigningClock } from './clock.js';
 import { encodeQuery, requestTarget, type Endpoint } from './endpoint.js';
 import { headerString, plainHttpServer, serviceErrorFrom, toOssError } from './errors.js';
-import { backoffDelay, isRetryable, type RetryOptions } from './retry.js';
+import { isRetryable, OutageClock, retryDelay, retryReason, spokenDuration, type RetryOptions, type RetryWait } from './retry.js';
 
+/**
+ * `headersMs` and `bodyMs` are the stall timeouts: a request that makes no progress for that
+ * long is abandoned (its connection destroyed) and retried on a fresh connection.
+ */
 export interface Timeouts {
   connectMs: number;
-  /** From the end of the request to the response headers. */
+  /**
+   * Longest time the socket may take no request bytes (undici restarts this timer whenever it
+   * writes another chunk of the body, 1 MiB or less) or, after the last byte, the server may
+   * take to start its answer.
+   */
   headersMs: number;
   /** Longest silence while a response body streams in. */
   bodyMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 120_000, bodyMs: 120_000 };
+/** See README "Retries and stalls" for how the 60 s stall timeout was chosen. */
+export const DEFAULT_STALL_MS = 60_000;
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: DEFAULT_STALL_MS, bodyMs: DEFAULT_STALL_MS };
 
 export interface TransportOptions {
   endpoint: Endpoint;
@@ -50,7 +60,13 @@ export interface OssRequest {
   responseType: 'text' | 'stream' | 'none';
   maxResponseBytes?: number | undefined;
   onBodyProgress?: ((bytes: number) => void) | undefined;
-  onRetry?: ((attempt: number, error: Error) => void) | undefined;
+  /** Called before each retry: the attempt that failed (1 = the first), its error, and the wait. */
+  onRetry?: ((attempt: number, error: Error, wait: RetryWait) => void) | undefined;
+  /**
+   * For 2xx answers that may still carry an OSS <Error> document instead of the result (S3 does
+   * this for CompleteMultipartUpload; a proxy may): such an answer is that service error.
+   */
+  errorIn2xx?: boolean | undefined;
 }
 
 export interface OssResponse {
@@ -66,11 +82,15 @@ export interface OssResponse {
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 const AUTH_TOKEN_CODES = new Set(['SecurityTokenExpired', 'InvalidSecurityToken']);
+/** The root element of an <Error> document, after an optional XML declaration. */
+const ERROR_DOCUMENT = /^\s*(?:<\?xml[^>]*\?>\s*)?<Error[\s>]/;
 
 export class HttpTransport {
   readonly clock = new SigningClock();
   readonly #options: TransportOptions;
   readonly #pools = new Map<string, Pool>();
+  /** When the current run of failures of this client began; any success ends it. */
+  readonly #outage = new OutageClock();
   #closed = false;
 
   constructor(options: TransportOptions) {
@@ -84,10 +104,14 @@ export class HttpTransport {
   async send(request: OssRequest): Promise<OssResponse> {
     const { retry } = this.#options;
     let refreshedCredentials = false;
+    let correctedClock = false;
+    let firstFailure: number | undefined;
     for (let attempt = 1; ; attempt++) {
       if (request.signal?.aborted) throw new OssCancelledError(`${request.operation} was cancelled`, { cause: request.signal.reason });
       try {
-        return await this.#attempt(request);
+        const response = await this.#attempt(request);
+        this.#outage.succeeded();
+        return response;
       } catch (caught) {
         const error = toOssError(caught, request.operation, request.signal);
         // Expired STS token: fetch fresh credentials once (shared by all requests) and try again.
@@ -97,9 +121,22 @@ export class HttpTransport {
           attempt--;
           continue;
         }
-        if (attempt >= retry.maxAttempts || !isRetryable(error) || request.signal?.aborted) throw error;
-        request.onRetry?.(attempt, error);
-        await sleep(backoffDelay(attempt, retry), request.signal, request.operation);
+        // A skewed clock was corrected from the server's Date: one more attempt, not an outage.
+        if (error instanceof OssServiceError && error.code === 'RequestTimeTooSkewed' && !correctedClock) {
+          correctedClock = true;
+          attempt--;
+          continue;
+        }
+        if (!isRetryable(error) || request.signal?.aborted) throw error;
+        const now = performance.now();
+        this.#outage.failed(now);
+        firstFailure ??= now;
+        const failingForMs = this.#outage.elapsed(now, firstFailure);
+        const remainingMs = retry.retryForMs - failingForMs;
+        if (attempt >= retry.maxAttempts || remainingMs <= 0) throw gaveUp(error, attempt, failingForMs, retry);
+        const delayMs = retryDelay(attempt, error, retry, remainingMs);
+        request.onRetry?.(attempt, error, { delayMs, reason: retryReason(error), failingForMs, retryForMs: retry.retryForMs });
+        await sleep(delayMs, request.signal, request.operation);
       }
     }
   }
@@ -150,6 +187,7 @@ export class HttpTransport {
       return { status: response.statusCode, headers: responseHeaders, requestId, text: '', body: undefined };
     }
     const text = await readText(response.body, request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, request.operation, false);
+    if (request.errorIn2xx && ERROR_DOCUMENT.test(text)) throw serviceErrorFrom(response.statusCode, response.headers, text, request.operation);
     return { status: response.statusCode, headers: responseHeaders, requestId, text, body: undefined };
   }
 
@@ -175,6 +213,14 @@ export class HttpTransport {
     this.#pools.clear();
     await Promise.all(pools.map((pool) => pool.close()));
   }
+}
+
+/** The last error of a request that ran out of retries, saying so (it is still the typed error it was). */
+function gaveUp(error: OssError, attempts: number, failingForMs: number, retry: Required<RetryOptions>): OssError {
+  if (attempts === 1 && retry.retryForMs === 0) error.message += ' (not retried: the retry budget is 0)';
+  else if (attempts >= retry.maxAttempts) error.message += ` (gave up after ${attempts} attempts, the attempt limit)`;
+  else error.message += ` (gave up after ${attempts} attempts in ${spokenDuration(failingForMs)} without a successful request: the retry budget is ${spokenDuration(retry.retryForMs)})`;
+  return error;
 }
 
 function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Record<string, string> {

@@ -10,6 +10,7 @@ import type { CheckpointPart } from './checkpoint.js';
 import type { PlannedPart } from './plan.js';
 import type { ProgressTracker } from './progress.js';
 import { serverHasRecordedPart } from './resume.js';
+import type { RetryReporter } from './retry-report.js';
 
 export interface PartTarget {
   client: OssClient;
@@ -18,6 +19,7 @@ export interface PartTarget {
   uploadId: string;
   filePath: string;
   progress: ProgressTracker;
+  retries: RetryReporter;
 }
 
 /** A part ready to send: its body and its digests. */
@@ -69,6 +71,7 @@ export async function reusablePart(part: PlannedPart, prepared: PreparedPart, on
 export async function uploadPreparedPart(target: PartTarget, part: PlannedPart, prepared: PreparedPart, signal: AbortSignal): Promise<CheckpointPart> {
   const local = { size: part.size, md5: prepared.md5, crc64: prepared.crc64 };
   const { progress } = target;
+  const retryListener = target.retries.listener('UploadPart', part.partNumber);
   const result = await target.client.uploadPart({
     bucket: target.bucket,
     key: target.key,
@@ -78,8 +81,12 @@ export async function uploadPreparedPart(target: PartTarget, part: PlannedPart, 
     contentMd5: prepared.md5,
     signal,
     onBodyProgress: (bytes) => progress.sent(part.partNumber, part.size, bytes),
-    onRetry: () => progress.reset(part.partNumber),
+    onRetry: (attempt, error, wait) => {
+      progress.reset(part.partNumber);
+      retryListener(attempt, error, wait);
+    },
   });
+  target.retries.recovered();
   if (prepared.crc64 !== undefined && result.crc64 !== undefined && result.crc64 !== prepared.crc64) {
     throw new OssChecksumError(`part ${part.partNumber} CRC-64`, prepared.crc64, result.crc64);
   }

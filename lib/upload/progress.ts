@@ -19,6 +19,15 @@ export class ProgressTracker {
     this.#confirmed = alreadyDone;
   }
 
+  /** Bytes the server has confirmed (kept if the upload stops now). */
+  get confirmedBytes(): number {
+    return this.#confirmed;
+  }
+
+  get totalBytes(): number {
+    return this.#total;
+  }
+
   /** Reports the starting point (bytes already on the server). */
   start(): void {
     this.#emit();

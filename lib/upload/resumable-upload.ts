@@ -26,6 +26,7 @@ import { firstChangedPart } from './verify-parts.js';
 import { sortedParts, type Session } from './session.js';
 import { choosePartSize, fitsSinglePut, MAX_PART_SIZE, MIN_PART_SIZE, planParts, type PartPlan } from './plan.js';
 import { ProgressTracker } from './progress.js';
+import { RetryReporter } from './retry-report.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from './resume.js';
 import type { ResumableUploadOptions, ResumableUploadResult } from './types.js';
 import { validateUploadOptions, type ValidatedUpload } from './validate.js';
@@ -55,10 +56,12 @@ class UploadRun implements StoppableRun {
   #parallel = 1;
   /** How the file's identity differs from the trusted checkpoint's (same size), if it does. */
   #fileChangedSinceCheckpoint: string | undefined;
+  readonly #retries: RetryReporter;
 
   constructor(client: OssClient, options: ResumableUploadOptions) {
     this.#client = client;
     this.#options = options;
+    this.#retries = new RetryReporter(options?.onRetry, (note) => this.#note(note));
   }
 
   stop(kind: StopKind): void {
@@ -228,7 +231,10 @@ class UploadRun implements StoppableRun {
       callback: v.callback,
       signal: this.#signal,
       onBodyProgress: (bytes) => progress.sent(1, size, bytes),
-      onRetry: () => progress.reset(1),
+      onRetry: (attempt, error, wait) => {
+        progress.reset(1);
+        this.#retries.listener('PutObject')(attempt, error, wait);
+      },
     });
     const crc64 = prepared.crc64 as string; // asked for above
     await verifyObjectCrc(this.#objectTarget(), crc64, result.crc64);
@@ -285,7 +291,7 @@ class UploadRun implements StoppableRun {
     if (changed) this.#note(`The file changed since the checkpoint was written (${changed}); every part already on the server is re-read and kept only if it still holds the file's bytes`);
     let serverParts: PartInfo[];
     try {
-      serverParts = await this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal });
+      serverParts = await this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal, onRetry: this.#retries.listener('ListParts') });
     } catch (error) {
       if (!isNoSuchUpload(error)) throw error;
       // Completed by a run that died before deleting its checkpoint? The object tells, once the
@@ -341,6 +347,7 @@ class UploadRun implements StoppableRun {
       headers: this.#options.headers,
       meta: this.#options.meta,
       signal: this.#signal,
+      onRetry: this.#retries.listener('InitiateMultipartUpload'),
     });
     const session: Session = {
       uploadId: initiated.uploadId,
@@ -361,7 +368,7 @@ class UploadRun implements StoppableRun {
   async #sendParts(session: Session, progress: ProgressTracker): Promise<void> {
     const v = this.#v;
     await sendParts(session, {
-      target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress },
+      target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress, retries: this.#retries },
       file: this.#openFile ?? v.filePath,
       buffers: this.#partBuffers,
       parallel: this.#parallel,
@@ -391,6 +398,7 @@ class UploadRun implements StoppableRun {
         headers: completeHeaders(v.objectHeaders),
         callback: v.callback,
         signal: this.#signal,
+        onRetry: this.#retries.listener('CompleteMultipartUpload'),
       });
     } catch (error) {
       // A retried Complete whose first attempt went through answers NoSuchUpload: the object tells.
@@ -491,6 +499,7 @@ class UploadRun implements StoppableRun {
 
   #progress(alreadyDone: number): ProgressTracker {
     const progress = new ProgressTracker(this.#v.file.size, alreadyDone, this.#options.onProgress);
+    this.#retries.track(progress);
     progress.start();
     return progress;
   }

@@ -1,5 +1,6 @@
 // Options and result of a resumable upload, shared by the engine's modules and the public API.
 import type { UploadCallback } from '../api/types.js';
+import type { UploadRetryEvent } from './retry-report.js';
 
 export type ResumeCheck = 'content' | 'identity';
 
@@ -71,7 +72,11 @@ export interface ResumableUploadOptions {
    *   slow disks; trusts the file system and the checkpoint directory.
    */
   resumeCheck?: ResumeCheck | undefined;
-  /** Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted. */
+  /**
+   * Human-readable notes on decisions: resumed, checkpoint not trusted and why, upload restarted;
+   * and one when requests start failing (what, the retry budget, how much is kept) and one when
+   * the server answers again.
+   */
   onNote?: ((note: string) => void) | undefined;
   /**
    * Called once the part plan is known (before the first request that sends data): the part size
@@ -79,6 +84,13 @@ export interface ResumableUploadOptions {
    * the number of parts.
    */
   onPlan?: ((plan: { partSize: number; partCount: number }) => void) | undefined;
+  /**
+   * While the upload rides out an outage: `{type: 'retry', ...}` before every retry of any of
+   * its requests (which request, why, the wait, how much of the client's retry budget is
+   * used, the bytes the server already holds), and `{type: 'recovered', ...}` once a request
+   * succeeds again. The budget itself is the client's `retry.retryForMs`.
+   */
+  onRetry?: ((event: UploadRetryEvent) => void) | undefined;
 }
 
 /** A finished upload: the object, and how much of it this call sent. */

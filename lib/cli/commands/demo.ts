@@ -30,6 +30,8 @@ const BUCKET = 'demo-bucket';
 const KEY = 'demo/sample.bin';
 /** The network goes down when the upload is about this far along. */
 const LOSS_AT_FRACTION = 0.4;
+/** How long the demo's client rides out its outage before giving up. */
+const DEMO_RETRY_FOR_MS = 3000;
 
 type ProgressListener = (sent: number, total: number) => void;
 
@@ -70,7 +72,8 @@ export async function runDemo(argv: string[], context: CommandContext): Promise<
   });
   try {
     server = await startMockServer({ buckets: [BUCKET] });
-    client = new OssClient({ endpoint: server.url, credentials: DEFAULT_MOCK_CREDENTIALS, bucket: BUCKET });
+    // A short retry budget, so the outage below outlasts it in seconds instead of --retry-for's 10 minutes.
+    client = new OssClient({ endpoint: server.url, credentials: DEFAULT_MOCK_CREDENTIALS, bucket: BUCKET, retry: { retryForMs: DEMO_RETRY_FOR_MS } });
     const file = join(workDir, 'sample.bin');
     const checkpointDir = join(workDir, 'checkpoints');
     const checkpoint = checkpointPaths(checkpointDir, { endpoint: client.endpoint, bucket: BUCKET, key: KEY, filePath: resolve(file) }).checkpoint;
@@ -84,7 +87,8 @@ export async function runDemo(argv: string[], context: CommandContext): Promise<
     // retries included, so the transport's retries run out the way they would for real.
     server.faults.add({ api: 'UploadPart', skip: lostPart - 1, times: Infinity, action: { type: 'drop', afterBytes: Math.floor(partSize / 4) } });
     say(`\n1. Uploading oss://${BUCKET}/${KEY} in ${totalParts} parts of ${formatBytes(partSize)}.`);
-    say(`   From part ${lostPart} on, the mock cuts every upload connection part-way, retries included: a network outage.`);
+    say(`   From part ${lostPart} on, the mock cuts every upload connection part-way, retries included: a network outage`);
+    say(`   longer than the client's retry budget (${DEMO_RETRY_FOR_MS / 1000} s here; \`upload --retry-for\`, 10 min by default).`);
     const upload = (onProgress: ProgressListener, onNote: (note: string) => void): ResumableUploadHandle => {
       current = resumableUpload(client!, { file, key: KEY, checkpointDir, partSize, onNote, onProgress });
       if (interrupted) void current.cancel();

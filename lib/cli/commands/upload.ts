@@ -16,6 +16,7 @@ import { formatBytes, formatDuration, formatRate, sizeAsTyped } from '../format.
 import { HELP } from '../help.js';
 import { Output } from '../output.js';
 import { ProgressBar, progressSnapshot } from '../progress-bar.js';
+import { RetryStatus } from '../retry-status.js';
 import { shellQuote } from '../shell-quote.js';
 
 const OPTIONS = {
@@ -71,6 +72,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
 
   return withClient(settings, async (client) => {
     const bar = output.progressStream ? new ProgressBar(output.progressStream) : undefined;
+    const retryStatus = new RetryStatus(bar);
     // The engine checks the file (missing, a directory, unreadable) with its own typed errors, and
     // may take the part size from the checkpoint: the part count comes from its plan.
     let totalParts = 1;
@@ -98,6 +100,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
       onPlan: (plan) => {
         totalParts = plan.partCount;
       },
+      onRetry: (event) => retryStatus.onEvent(event),
       onProgress: (sent, total) => {
         bar?.update(progressSnapshot(sent, total, totalParts));
         if (sent < total) return;
@@ -115,6 +118,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
     });
     try {
       const result = await handle.done;
+      retryStatus.stop();
       bar?.finish();
       const seconds = (performance.now() - started) / 1000;
       const sendSeconds = ((sentAt ?? performance.now()) - started) / 1000;
@@ -122,11 +126,13 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
         ...jsonResult(result),
         seconds: Number(seconds.toFixed(3)),
         sendSeconds: Number(sendSeconds.toFixed(3)),
+        retries: retryStatus.retries,
       });
       if (result.warning) output.warn(result.warning);
       if (result.callbackError) output.warn(`the object was stored, but the upload callback failed: ${result.callbackError.message}`);
       return 0;
     } catch (error) {
+      retryStatus.stop();
       bar?.clear();
       if (interrupted && error instanceof OssCancelledError) {
         await reportInterrupted(output, {
