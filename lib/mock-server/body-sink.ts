@@ -21,28 +21,7 @@ export interface ReceivedBody {
  * EntityTooLarge, and the rest of it is never read.
  */
 export async function receiveBody(body: RequestBody, target: string | undefined, maxBytes = Infinity): Promise<ReceivedBody> {
-  const md5 = await createMd5();
-  const crc = await createCrc64();
-  const file = target ? await open(target, 'wx') : undefined;
-  let size = 0;
-  try {
-    for await (const chunk of body.chunks()) {
-      if (size + chunk.length > maxBytes) {
-        body.refuseRest();
-        throw entityTooLarge(size + chunk.length, maxBytes);
-      }
-      md5.update(chunk);
-      crc.update(chunk);
-      size += chunk.length;
-      if (file) await file.write(chunk);
-    }
-    await file?.close();
-  } catch (error) {
-    await file?.close().catch(() => undefined);
-    if (target) await rm(target, { force: true });
-    throw error;
-  }
-  return { size, md5Base64: md5.digestBase64(), md5Hex: md5.digestHex(), crc64: crc.digestDecimal() };
+  return receiveChunks(body.chunks(), target, { maxBytes, onTooLarge: () => body.refuseRest() });
 }
 
 export interface ReceiveChunksOptions {
@@ -50,10 +29,12 @@ export interface ReceiveChunksOptions {
   append?: boolean | undefined;
   /** Past this many bytes the stream is cut off with EntityTooLarge. */
   maxBytes?: number | undefined;
+  /** Called before that EntityTooLarge is thrown (a request body: stop reading the rest). */
+  onTooLarge?: (() => void) | undefined;
 }
 
 /**
- * Like receiveBody, for any stream of chunks: a range of a stored object being copied, the
+ * What receiveBody does, for any stream of chunks: a range of a stored object being copied, the
  * file of a form upload, or a body appended to an existing object's data.
  */
 export async function receiveChunks(chunks: AsyncIterable<Buffer>, target: string | undefined, options: ReceiveChunksOptions = {}): Promise<ReceivedBody> {
@@ -64,7 +45,10 @@ export async function receiveChunks(chunks: AsyncIterable<Buffer>, target: strin
   let size = 0;
   try {
     for await (const chunk of chunks) {
-      if (size + chunk.length > maxBytes) throw entityTooLarge(size + chunk.length, maxBytes);
+      if (size + chunk.length > maxBytes) {
+        options.onTooLarge?.();
+        throw entityTooLarge(size + chunk.length, maxBytes);
+      }
       md5.update(chunk);
       crc.update(chunk);
       size += chunk.length;
