@@ -3,6 +3,7 @@
 import { OssCancelledError, OssInvalidArgumentError, OssServiceError } from '../errors.js';
 import { crc64OfParts } from '../hash/crc64.js';
 import { openForReading, type OpenedFile } from '../hash/read-range.js';
+import { createMd5Lanes, type Md5Lanes } from '../hash/md5-lanes.js';
 import type { OssClient } from '../client.js';
 import type { PartInfo } from '../api/types.js';
 import {
@@ -18,7 +19,7 @@ import {
 import { checkpointPaths, type CheckpointPaths, type CheckpointTarget } from './checkpoint-name.js';
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
 import { acquireLock, OssUploadLockedError, type HeldLock } from './lock.js';
-import { PartBufferPool } from './part-buffers.js';
+import { multipartBufferBytes, PartBufferPool } from './part-buffers.js';
 import { preparePart } from './part-uploader.js';
 import { completedObject, verifyObjectCrc, withEtagWarning, type ObjectTarget } from './object-check.js';
 import { sendParts } from './send-parts.js';
@@ -48,9 +49,11 @@ class UploadRun implements StoppableRun {
   #binding!: CheckpointBinding;
   /** The multipart upload this run is driving, once known. */
   #session: Session | undefined;
-  /** One reusable buffer per part in flight; undefined when parts are too large to buffer. */
+  /** The buffer of a single PutObject; undefined when the part is too large to buffer. */
   #partBuffers: PartBufferPool | undefined;
-  /** The file, open for the buffered reads of the whole upload. */
+  /** The multi-buffer MD5 that hashes the parts (ahead of the senders, and when a resume re-reads them). */
+  #lanes: Md5Lanes | undefined;
+  /** The file, open for the reads of the whole upload. */
   #openFile: OpenedFile | undefined;
   /** Parts in flight at once: `parallel`, capped at the client's connections. */
   #parallel = 1;
@@ -113,6 +116,7 @@ class UploadRun implements StoppableRun {
       throw await this.#afterFailure(error);
     } finally {
       this.#partBuffers = undefined; // the handle may outlive the upload; its buffers should not
+      this.#lanes = undefined;
       await this.#openFile?.handle.close().catch(() => {});
       this.#openFile = undefined;
       await lock?.release();
@@ -125,8 +129,9 @@ class UploadRun implements StoppableRun {
     const plan = planParts(v.file.size, partSize);
     this.#options.onPlan?.({ partSize, partCount: plan.parts.length });
     this.#partBuffers = PartBufferPool.forParts(plan.parts[0].size);
+    this.#lanes = await createMd5Lanes();
     this.#parallel = this.#partsInFlight(plan);
-    if (this.#partBuffers) this.#openFile = await openForReading(v.filePath);
+    this.#openFile = await openForReading(v.filePath);
     this.#binding = {
       endpoint: this.#client.endpoint,
       bucket: v.bucket,
@@ -142,21 +147,22 @@ class UploadRun implements StoppableRun {
   }
 
   /**
-   * How many parts go at once. Each worker holds a part buffer for its whole life, so workers never
-   * outnumber the connections that could carry their parts, and their buffers must fit maxMemory.
+   * How many parts go at once: never more than the connections that could carry them, and the
+   * buffers they and the parts hashed ahead of them hold must fit maxMemory.
    */
   #partsInFlight(plan: PartPlan): number {
     const v = this.#v;
     const connections = this.#client.connections;
     const parallel = Math.min(v.parallel, connections);
     if (parallel < v.parallel) this.#note(`parallel ${v.parallel} is more than the client's ${connections} connections; sending ${parallel} parts at once (raise \`connections\` for more)`);
-    const bufferSize = this.#partBuffers?.bufferSize ?? 0;
-    const buffered = Math.min(parallel, plan.parts.length) * bufferSize;
+    // A one-part file may go as one PutObject, whose buffer holds the whole part.
+    const singlePut = plan.parts.length === 1 ? (this.#partBuffers?.bufferSize ?? 0) : 0;
+    const buffered = Math.max(singlePut, multipartBufferBytes(plan, parallel, this.#lanes!.width));
     if (buffered > v.maxMemory) {
       throw new OssInvalidArgumentError(
         'parallel',
-        `${parallel} parts of ${mebibytes(bufferSize)} in flight would hold ${mebibytes(buffered)} of part buffers, more than the ${mebibytes(v.maxMemory)} allowed ` +
-          '(maxMemory; --max-memory in the CLI). Lower parallel or the part size, or raise the limit if the memory is really there',
+        `${parallel} parts in flight with parts of ${mebibytes(plan.partSize)} would hold ${mebibytes(buffered)} of read buffers (the senders' and the ${this.#lanes!.width} parts hashed ahead), ` +
+          `more than the ${mebibytes(v.maxMemory)} allowed (maxMemory; --max-memory in the CLI). Lower parallel, or raise the limit if the memory is really there`,
       );
     }
     return parallel;
@@ -333,7 +339,7 @@ class UploadRun implements StoppableRun {
     const result = await completedObject(this.#objectTarget(), v.file.size, upload);
     if (!result || trustRecorded) return result;
     const recorded = new Map(checkpoint.parts.map((part) => [part.partNumber, part]));
-    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#openFile ?? v.filePath, buffers: this.#partBuffers, parallel: this.#parallel, signal: this.#signal });
+    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#openFile!, lanes: this.#lanes!, signal: this.#signal });
     if (changedPart === undefined) return result;
     this.#note(`The object at ${v.key} was completed by an earlier run from other bytes (part ${changedPart} of the file differs now); uploading the file again`);
     return undefined;
@@ -369,8 +375,8 @@ class UploadRun implements StoppableRun {
     const v = this.#v;
     await sendParts(session, {
       target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress, retries: this.#retries },
-      file: this.#openFile ?? v.filePath,
-      buffers: this.#partBuffers,
+      file: this.#openFile!,
+      lanes: this.#lanes!,
       parallel: this.#parallel,
       localCrc64: v.localCrc64,
       signal: this.#signal,
