@@ -32,7 +32,7 @@ export class SendWindows {
    * it takes nothing more from it) or dropped unstarted, so a window is never refilled while a
    * socket may still send it or another body may still read into it.
    */
-  lend(file: OpenedFile, hashed: HashedPart, signal: AbortSignal): { chunks: AsyncIterable<Uint8Array>; drop: () => void } {
+  lend(file: OpenedFile, hashed: HashedPart, signal: AbortSignal, onSent?: (bytes: number) => void): { chunks: AsyncIterable<Uint8Array>; drop: () => void } {
     const previous = this.#idle;
     let idle!: () => void;
     this.#idle = new Promise((resolve) => (idle = resolve));
@@ -44,7 +44,7 @@ export class SendWindows {
       lease.state = 'started';
       try {
         await previous;
-        yield* readChunks(file, hashed, windows, signal, undefined);
+        yield* readChunks(file, hashed, windows, signal, undefined, onSent);
       } finally {
         idle();
       }
@@ -64,14 +64,17 @@ export interface PartBody {
   release: () => void;
 }
 
-/** The body of `hashed`: the first attempt through `windows`, any later one through windows of its own, checked against the digest. */
-export function partBody(file: OpenedFile, hashed: HashedPart, windows: SendWindows, signal: AbortSignal): PartBody {
+/**
+ * The body of `hashed`: the first attempt through `windows` (`onSent` told of every chunk the
+ * socket took), any later one through windows of its own, checked against the digest.
+ */
+export function partBody(file: OpenedFile, hashed: HashedPart, windows: SendWindows, signal: AbortSignal, onSent?: (bytes: number) => void): PartBody {
   if (hashed.part.size === 0) return { source: new Uint8Array(0), release: () => {} }; // the one part of an empty file
   let first: { chunks: AsyncIterable<Uint8Array>; drop: () => void } | undefined;
   const source: BodySource = {
     length: hashed.part.size,
     chunks: () => {
-      if (!first) return (first = windows.lend(file, hashed, signal)).chunks;
+      if (!first) return (first = windows.lend(file, hashed, signal, onSent)).chunks;
       const size = senderBytes(hashed.part.size) / 2;
       return readChunks(file, hashed, [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)], signal, hashed.md5);
     },
@@ -89,6 +92,7 @@ async function* readChunks(
   windows: [Buffer, Buffer],
   signal: AbortSignal,
   expectedMd5: string | undefined,
+  onSent?: (bytes: number) => void,
 ): AsyncGenerator<Uint8Array> {
   const { part } = hashed;
   const size = windows[0].length;
@@ -112,6 +116,7 @@ async function* readChunks(
         );
       }
       yield chunk;
+      onSent?.(chunk.byteLength);
     }
   } finally {
     // Never leave a read in flight into a window that another body may use next.

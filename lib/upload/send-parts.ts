@@ -1,6 +1,12 @@
 // The parallel part sender: a reader hashes the pending parts ahead, in lockstep through the
 // multi-buffer MD5 (hash-ahead.ts), and `parallel` senders take the hashed parts in order, each
 // sending its part's bytes read again from the file (part-body.ts), and record every finished part.
+//
+// The senders start one after another, each once the one before has sent 1/parallel of its first
+// part. Parts started together on a shared link progress alike, finish together and then all wait
+// a round trip for their answers at the same time, the link idle meanwhile: 0.82 of a 150 ms,
+// 48 MiB/s link with 4 parts of 8 MiB. Started apart they stay apart, and while one waits for its
+// answer the others send (bench/README.md).
 import { setMaxListeners } from 'node:events';
 import type { Md5Lanes } from '../hash/md5-lanes.js';
 import type { OpenedFile } from '../hash/read-range.js';
@@ -52,8 +58,12 @@ export async function sendParts(session: Session, options: SendPartsOptions): Pr
   // Hashed parts waiting for a sender before the next group is hashed: one per sender.
   const hashing = new HashAhead({ file, parts: pending, lanes: options.lanes, ahead: options.parallel, crc64: options.localCrc64, signal });
   const partSize = pending.reduce((largest, part) => Math.max(largest, part.size), 1);
-  const work = async (): Promise<void> => {
+  const senders = Math.min(options.parallel, pending.length);
+  const starts = staggeredStarts(senders, Math.ceil(partSize / senders));
+  const work = async (sender: number): Promise<void> => {
     const windows = new SendWindows(partSize);
+    await starts.turn(sender, signal);
+    let onSent: ((bytes: number) => void) | undefined = starts.progress(sender);
     while (failure === undefined && !signal.aborted) {
       let hashed;
       try {
@@ -79,7 +89,8 @@ export async function sendParts(session: Session, options: SendPartsOptions): Pr
             target.progress.withdraw(part.size);
             options.note(`Part ${part.partNumber} on the server differs from the file as it is now (changed since it was sent); sending it again`);
           }
-          const body = partBody(file, hashed, windows, signal);
+          const body = partBody(file, hashed, windows, signal, onSent);
+          onSent = undefined; // only a sender's first part staggers the next sender
           try {
             session.done.set(part.partNumber, await uploadPreparedPart(target, part, { ...digests, body: body.source }, signal));
           } finally {
@@ -93,13 +104,46 @@ export async function sendParts(session: Session, options: SendPartsOptions): Pr
         target.progress.reset(part.partNumber);
         fail(error, !isRetryable(error));
       }
+      starts.release(sender + 1); // done with its first part, however it went
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(options.parallel, pending.length) }, work));
+    await Promise.all(Array.from({ length: senders }, (_, sender) => work(sender).finally(() => starts.release(sender + 1))));
   } finally {
     await hashing.stop();
   }
   session.pending = pending.filter((part) => !session.done.has(part.partNumber));
   if (failure !== undefined) throw failure;
+}
+
+/**
+ * When each sender may start: sender 0 at once, sender k once sender k-1 has sent `share` bytes of
+ * its first part, or is done with it, or has ended.
+ */
+function staggeredStarts(senders: number, share: number) {
+  const gates = Array.from({ length: senders }, (_, sender) => {
+    let open!: () => void;
+    const opened = sender === 0 ? Promise.resolve() : new Promise<void>((resolve) => (open = resolve));
+    return { opened, open: () => open?.() };
+  });
+  const release = (sender: number): void => gates[sender]?.open();
+  return {
+    release,
+    /** Waits for `sender`'s turn (not past a stop). */
+    async turn(sender: number, signal: AbortSignal): Promise<void> {
+      if (signal.aborted) return;
+      let onAbort!: () => void;
+      const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve()), { once: true }));
+      await Promise.race([gates[sender].opened, stopped]);
+      signal.removeEventListener('abort', onAbort);
+    },
+    /** Counts what `sender`'s first part has sent and lets the next sender start at its share. */
+    progress(sender: number): (bytes: number) => void {
+      let sent = 0;
+      return (bytes) => {
+        sent += bytes;
+        if (sent >= share) release(sender + 1);
+      };
+    },
+  };
 }
