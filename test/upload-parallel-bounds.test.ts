@@ -1,5 +1,5 @@
 // Memory follows useful work: workers never outnumber the client's connections, and the read
-// buffers of an upload (two windows per part in flight and per part hashed ahead, each the
+// buffers of an upload (two windows per part in flight and one per part hashed ahead, each the
 // smaller of 1 MiB and the part size) over the maxMemory budget are refused before any request
 // (a mistyped --parallel cannot take gigabytes).
 import t from 'tap';
@@ -27,12 +27,12 @@ t.test('parallel bounds', async (t) => {
   t.test('buffers over maxMemory are refused before any request; exactly the budget is enough', async (t) => {
     const client = fx.client({ connections: 32 });
     const { path, data } = fx.file('budget.bin', 20 * PART);
-    // 20 senders and 4 parts hashed ahead, two windows of a part each.
-    const needed = 2 * (20 + 4) * PART;
+    // 20 senders with two windows of a part each, and 4 parts hashed ahead with one each.
+    const needed = (2 * 20 + 4) * PART;
     server.stats.reset();
     const err = await resumableUpload(client, { file: path, key: 'budget.bin', partSize: PART, parallel: 20, maxMemory: needed - 1 }).catch((e) => e);
     t.type(err, OssInvalidArgumentError);
-    t.match(err.message, /20 parts in flight .* would hold 4\.7 MiB of read buffers \(the senders' and the 4 parts hashed ahead\), more than the 4\.7 MiB allowed \(maxMemory; --max-memory in the CLI\)/);
+    t.match(err.message, /20 parts in flight .* would hold 4\.3 MiB of read buffers \(the senders' and the 4 parts hashed ahead\), more than the 4\.3 MiB allowed \(maxMemory; --max-memory in the CLI\)/);
     t.equal(requests(), 0, 'nothing was sent');
     await resumableUpload(client, { file: path, key: 'budget.bin', partSize: PART, parallel: 20, maxMemory: needed });
     t.ok((await server.readObject(BUCKET, 'budget.bin')).equals(data));
@@ -43,18 +43,18 @@ t.test('parallel bounds', async (t) => {
     const client = fx.client();
     const MiB = 1024 * 1024;
     const { path, data } = fx.file('big-parts.bin', 2 * 5 * MiB);
-    // 2 senders and 2 parts hashed ahead, two 1 MiB windows each: 8 MiB for parts of 5 MiB.
+    // 2 senders with two 1 MiB windows each and 2 parts hashed ahead with one: 6 MiB for parts of 5 MiB.
     const options = { file: path, key: 'big-parts.bin', partSize: 5 * MiB, parallel: 2 };
-    await t.rejects(resumableUpload(client, { ...options, maxMemory: 8 * MiB - 1 }).done, { name: 'OssInvalidArgumentError', message: /would hold 8 MiB of read buffers/ });
-    await resumableUpload(client, { ...options, maxMemory: 8 * MiB });
+    await t.rejects(resumableUpload(client, { ...options, maxMemory: 6 * MiB - 1 }).done, { name: 'OssInvalidArgumentError', message: /would hold 6 MiB of read buffers/ });
+    await resumableUpload(client, { ...options, maxMemory: 6 * MiB });
     t.ok((await server.readObject(BUCKET, 'big-parts.bin')).equals(data));
   });
 
   t.test('the budget counts only the parts there are: a small file with a large parallel is fine', async (t) => {
     const client = fx.client({ connections: 256 });
     const { path } = fx.file('few.bin', 3 * PART);
-    // 3 senders and 3 parts hashed ahead, two windows of a part each.
-    await resumableUpload(client, { file: path, key: 'few.bin', partSize: PART, parallel: 256, maxMemory: 2 * (3 + 3) * PART, forceMultipart: true });
+    // 3 senders with two windows of a part each, and 3 parts hashed ahead with one each.
+    await resumableUpload(client, { file: path, key: 'few.bin', partSize: PART, parallel: 256, maxMemory: (2 * 3 + 3) * PART, forceMultipart: true });
     t.equal(server.stats.requests['UploadPart'], 3);
     t.ok(server.stats.peakInFlight['UploadPart']! <= 3, 'never more in flight than parts');
   });

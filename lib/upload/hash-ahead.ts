@@ -38,9 +38,9 @@ export interface HashAheadOptions {
   signal: AbortSignal;
 }
 
-/** Bytes of read windows the reader holds for parts of `partSize`: two rounds of `width` chunks (one read while the other is hashed). */
+/** Bytes of read windows the reader holds for parts of `partSize`: one chunk per lane. */
 export function hashAheadBytes(width: number, partCount: number, partSize: number): number {
-  return 2 * Math.min(width, partCount) * Math.min(CHUNK_BYTES, partSize);
+  return Math.min(width, partCount) * Math.min(CHUNK_BYTES, partSize);
 }
 
 export class HashAhead {
@@ -55,8 +55,8 @@ export class HashAhead {
   #taken: (() => void) | undefined;
   #failure: unknown;
   #finished = false;
-  /** Two rounds of read windows, one per lane, allocated once. */
-  readonly #windows: Buffer[][];
+  /** One read window per lane, allocated once. */
+  readonly #windows: Buffer[];
   /** One CRC-64 hasher per lane, with `crc64`. */
   #crcs: IHasher[] | undefined;
 
@@ -68,7 +68,7 @@ export class HashAhead {
     const largest = options.parts.reduce((most, part) => Math.max(most, part.size), 1);
     const windowSize = Math.min(CHUNK_BYTES, largest);
     // allocUnsafeSlow: not carved from Node's shared pool, and not zero-filled (every byte is read into before use).
-    this.#windows = [0, 1].map(() => Array.from({ length: width }, () => Buffer.allocUnsafeSlow(windowSize)));
+    this.#windows = Array.from({ length: width }, () => Buffer.allocUnsafeSlow(windowSize));
     this.#loop = this.#run();
   }
 
@@ -105,7 +105,7 @@ export class HashAhead {
   async #run(): Promise<void> {
     const { lanes, ahead } = this.#options;
     try {
-      if (this.#options.crc64) this.#crcs = await Promise.all(this.#windows[0].map(async () => await createCRC64()));
+      if (this.#options.crc64) this.#crcs = await Promise.all(this.#windows.map(async () => await createCRC64()));
       while (this.#queue.length > 0) {
         while (this.#ready.length > ahead && !this.#signal.aborted) await new Promise<void>((resolve) => (this.#taken = resolve));
         this.#signal.throwIfAborted();
@@ -119,31 +119,30 @@ export class HashAhead {
     }
   }
 
-  /** Hashes `group` (at most one part per lane) in lockstep; each part is handed out as soon as its last chunk is hashed. */
+  /**
+   * Hashes `group` (at most one part per lane) in lockstep, a chunk of each per round; each part is
+   * handed out as soon as its last chunk is hashed. The reads of a round run together on libuv's
+   * threads; reading and hashing one after the other is still several times faster than the parts
+   * are sent, so a second set of windows to read the next round meanwhile would only cost memory.
+   */
   async #hashGroup(group: PlannedPart[]): Promise<void> {
     const { lanes, file } = this.#options;
     const windows = this.#windows;
-    const windowSize = windows[0][0].length;
+    const windowSize = windows[0].length;
     const crcs = this.#crcs;
     crcs?.forEach((crc) => crc.init());
     const offsets = group.map((part) => part.start);
     const handedOut = group.map(() => false);
-    const readRound = (round: number): Promise<Array<Uint8Array | undefined>> =>
-      settledAll(
-        group.map((part, lane) => {
-          const start = offsets[lane];
-          if (start >= part.end) return Promise.resolve(undefined);
-          return readFileRange(file, start, Math.min(part.end, start + windowSize), windows[round % 2][lane], this.#signal);
-        }),
-      );
-    let reading: Promise<Array<Uint8Array | undefined>> | undefined = readRound(0);
     try {
-      for (let round = 0; reading; round++) {
-        const chunks = await reading;
-        reading = undefined;
+      do {
+        const chunks = await settledAll(
+          group.map((part, lane) => {
+            const start = offsets[lane];
+            if (start >= part.end) return Promise.resolve(undefined);
+            return readFileRange(file, start, Math.min(part.end, start + windowSize), windows[lane], this.#signal);
+          }),
+        );
         chunks.forEach((chunk, lane) => (offsets[lane] += chunk?.byteLength ?? 0));
-        // The next round is read (on libuv's threads) while this one is hashed (here).
-        if (group.some((part, lane) => offsets[lane] < part.end)) reading = readRound(round + 1);
         lanes.update(padded(chunks, lanes.width));
         chunks.forEach((chunk, lane) => chunk && crcs?.[lane].update(chunk));
         group.forEach((part, lane) => {
@@ -152,10 +151,8 @@ export class HashAhead {
           const md5 = Buffer.from(lanes.digest(lane)).toString('base64');
           this.#handOut({ part, md5, crc64: crcs ? crcHexToDecimal(crcs[lane].digest('hex')) : undefined });
         });
-      }
+      } while (handedOut.includes(false));
     } finally {
-      // Never leave a read in flight into windows (or a file) about to be dropped or closed.
-      await reading?.catch(() => {});
       group.forEach((_, lane) => !handedOut[lane] && lanes.reset(lane));
     }
   }
