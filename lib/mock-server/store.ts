@@ -25,6 +25,16 @@ export interface StoredHeaders {
   acl?: string | undefined;
   /** Object tags, in the order given (x-oss-tagging or PutObjectTagging). */
   tags?: Record<string, string> | undefined;
+  /** Server-side encryption asked for when the object (or upload) was created; nothing is encrypted. */
+  sse?: ServerSideEncryption | undefined;
+}
+
+export interface ServerSideEncryption {
+  algorithm: 'AES256' | 'KMS' | 'SM4';
+  /** KMS only: the customer master key (a stand-in for the account's default key when none was named). */
+  keyId?: string | undefined;
+  /** KMS only: 'SM4' when the data is encrypted with SM4 instead of AES-256. */
+  dataEncryption?: string | undefined;
 }
 
 /** RestoreObject's progress on an archived object (times in server-clock ms). */
@@ -134,6 +144,7 @@ export class MockStore {
       meta: init.meta,
       acl: init.acl,
       tags: init.tags,
+      sse: init.sse,
       forbidOverwrite: init.forbidOverwrite,
     });
     state.uploads.set(uploadId, upload);
