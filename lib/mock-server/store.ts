@@ -86,9 +86,22 @@ export interface ObjectRecord extends StoredHeaders {
   restore?: RestoreState | undefined;
 }
 
-interface BucketState {
+/** What a bucket is created with (PutBucket's x-oss-acl and CreateBucketConfiguration). */
+export interface BucketSettings {
+  /** 'private' unless PutBucket or PutBucketAcl said otherwise. */
+  acl: string;
+  storageClass: string;
+  dataRedundancyType: string;
+}
+
+export interface BucketSummary extends BucketSettings {
   name: string;
   created: number;
+}
+
+export const DEFAULT_BUCKET_SETTINGS: BucketSettings = { acl: 'private', storageClass: 'Standard', dataRedundancyType: 'LRS' };
+
+interface BucketState extends BucketSummary {
   uploads: Map<string, UploadRecord>;
   objects: Map<string, ObjectRecord>;
 }
@@ -119,13 +132,40 @@ export class MockStore {
     return this.#buckets.has(name);
   }
 
-  async createBucket(name: string, now: number): Promise<void> {
+  /** Creates a bucket; an existing one is left as it is. */
+  async createBucket(name: string, now: number, settings: BucketSettings = DEFAULT_BUCKET_SETTINGS): Promise<void> {
     if (this.#buckets.has(name)) return;
     const dir = this.#bucketDir(name);
     await mkdir(join(dir, 'uploads'), { recursive: true });
     await mkdir(join(dir, 'objects'), { recursive: true });
-    await this.#writeJson(join(dir, 'bucket.json'), { name, created: now });
-    this.#buckets.set(name, { name, created: now, uploads: new Map(), objects: new Map() });
+    const summary: BucketSummary = { name, created: now, ...settings };
+    await this.#writeJson(join(dir, 'bucket.json'), summary);
+    this.#buckets.set(name, { ...summary, uploads: new Map(), objects: new Map() });
+  }
+
+  bucketSummary(name: string): BucketSummary | undefined {
+    const state = this.#buckets.get(name);
+    return state && summaryOf(state);
+  }
+
+  /** Every bucket, in no particular order. */
+  buckets(): BucketSummary[] {
+    return [...this.#buckets.values()].map(summaryOf);
+  }
+
+  async setBucketAcl(name: string, acl: string): Promise<void> {
+    const state = this.#bucket(name);
+    await this.#writeJson(join(this.#bucketDir(name), 'bucket.json'), { ...summaryOf(state), acl });
+    state.acl = acl;
+  }
+
+  /** Deletes an empty bucket: false (and nothing changes) while it holds objects or uploads. */
+  async deleteBucket(name: string): Promise<boolean> {
+    const state = this.#bucket(name);
+    if (state.objects.size > 0 || state.uploads.size > 0) return false;
+    this.#buckets.delete(name);
+    await rm(this.#bucketDir(name), { recursive: true, force: true });
+    return true;
   }
 
   // ---- uploads ----
@@ -297,9 +337,10 @@ export class MockStore {
   async #load(): Promise<void> {
     const root = join(this.dataDir, 'buckets');
     for (const name of await readdir(root)) {
-      const info = await readJson<{ name: string; created: number }>(join(root, name, 'bucket.json'));
-      if (!info || info.name !== name) continue;
-      const state: BucketState = { name, created: info.created, uploads: new Map(), objects: new Map() };
+      const info = await readJson<Partial<BucketSummary>>(join(root, name, 'bucket.json'));
+      if (!info || info.name !== name || typeof info.created !== 'number') continue;
+      // Buckets written before settings were kept have the defaults.
+      const state: BucketState = { ...DEFAULT_BUCKET_SETTINGS, ...info, name, created: info.created, uploads: new Map(), objects: new Map() };
       this.#buckets.set(name, state);
       await this.#loadObjects(state);
       await this.#loadUploads(state);
@@ -335,6 +376,10 @@ export class MockStore {
       state.uploads.set(uploadId, upload);
     }
   }
+}
+
+function summaryOf(state: BucketState): BucketSummary {
+  return { name: state.name, created: state.created, acl: state.acl, storageClass: state.storageClass, dataRedundancyType: state.dataRedundancyType };
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {
