@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUCKET, ossRequest, withMockServer, xmlField, xmlFields } from './mock-server-helpers.js';
+import { BUCKET, ossRequest, rawExchange, signedRequestHead, withMockServer, xmlField, xmlFields } from './mock-server-helpers.js';
 import { startMockServer, type MockServer } from '../lib/mock-server/index.js';
 
 const putBucket = (server: MockServer, bucket: string, headers: Record<string, string> = {}, body?: string) =>
@@ -126,4 +126,18 @@ t.test('DeleteBucket: BucketNotEmpty while objects or multipart uploads remain, 
   t.same(xmlFields((await listBuckets(again)).text, 'Name'), [BUCKET], 'the deleted bucket stays deleted');
   t.equal((await putBucket(again, 'doomed')).status, 200, 'and its name can be used again');
   t.same(xmlFields((await ossRequest(again, { method: 'GET', bucket: 'doomed' })).text, 'Key'), [], 'by a new, empty bucket');
+});
+
+t.test('a PutObject still receiving its body when its bucket is deleted gets NoSuchBucket, not an internal error', async (t) => {
+  const server = await withMockServer(t);
+  await putBucket(server, 'short-lived');
+  const head = signedRequestHead(server, { method: 'PUT', bucket: 'short-lived', key: 'late', headers: { 'content-length': '10', 'content-type': 'text/plain', connection: 'close' } });
+  const answer = await rawExchange(server, async (socket) => {
+    socket.write(`${head}hello`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.equal((await ossRequest(server, { method: 'DELETE', bucket: 'short-lived' })).status, 204, 'the bucket is empty: nothing is committed yet');
+    socket.write('world');
+  });
+  t.match(answer, /^HTTP\/1\.1 404 /);
+  t.match(answer, /<Code>NoSuchBucket<\/Code>/);
 });

@@ -14,6 +14,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { KeyedMutex } from './keyed-mutex.js';
 import { isUploadIdShape, keyFileStem } from './keys.js';
+import { noSuchBucket } from './mock-error.js';
 
 /** Object headers fixed at PutObject or InitiateMultipartUpload time. */
 export interface StoredHeaders {
@@ -324,7 +325,8 @@ export class MockStore {
 
   #bucket(name: string): BucketState {
     const state = this.#buckets.get(name);
-    if (!state) throw new Error(`bucket ${name} does not exist`);
+    // Deleted while a request that found it was still at work (a PutObject receiving its body).
+    if (!state) throw noSuchBucket(name);
     return state;
   }
 
