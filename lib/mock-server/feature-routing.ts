@@ -1,6 +1,6 @@
 // Routes for the object features beyond uploads and plain reads: copies, ACL, tagging, append,
-// symlinks, restore, GetObjectMeta and browser form uploads. routeOperation asks here first; undefined sends a
-// request on to the core routes (and their NotImplemented answers).
+// symlinks, restore, GetObjectMeta and browser form uploads. routeOperation asks here first;
+// undefined sends a request on to the core routes (and their NotImplemented answers).
 import type { OperationName } from './types.js';
 
 /** The operations added by the feature handlers. */

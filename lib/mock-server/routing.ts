@@ -93,10 +93,8 @@ export function routeOperation(method: string, bucket: string | undefined, key: 
     if (service) return service;
     throw notImplemented(`${method} on the service endpoint with this query (only GET / is ListBuckets)`);
   }
-  const feature = key === undefined ? routeBucketOperation(method, query) : undefined;
+  const feature = (key === undefined ? routeBucketOperation(method, query) : undefined) ?? routeFeature(method, key, query, headers);
   if (feature) return feature;
-  const objectFeature = routeFeature(method, key, query, headers);
-  if (objectFeature) return objectFeature;
   const unsupported = UNSUPPORTED_SUB_RESOURCES.find((name) => name in query);
   if (unsupported) throw notImplemented(`the ?${unsupported} sub-resource`);
   const has = (name: string): boolean => name in query;
