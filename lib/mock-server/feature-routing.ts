@@ -1,6 +1,6 @@
 // Routes for the object features beyond uploads and plain reads: copies, ACL, tagging, append,
-// symlinks, restore and browser form uploads. routeOperation asks here first; undefined sends a
-// request on to the core routes (and their NotImplemented answers).
+// symlinks, restore, GetObjectMeta and browser form uploads. routeOperation asks here first;
+// undefined sends a request on to the core routes (and their NotImplemented answers).
 import type { OperationName } from './types.js';
 
 /** The operations added by the feature handlers. */
@@ -16,7 +16,8 @@ export type FeatureOperationName =
   | 'PutSymlink'
   | 'GetSymlink'
   | 'RestoreObject'
-  | 'PostObject';
+  | 'PostObject'
+  | 'GetObjectMeta';
 
 /**
  * A browser form upload: POST to the bucket itself, no query, a multipart/form-data body and no
@@ -43,6 +44,7 @@ export function routeFeature(method: string, key: string | undefined, query: Rec
   if (has('tagging')) return byMethod({ PUT: 'PutObjectTagging', GET: 'GetObjectTagging', DELETE: 'DeleteObjectTagging' });
   if (has('symlink')) return byMethod({ PUT: 'PutSymlink', GET: 'GetSymlink' });
   if (has('restore')) return byMethod({ POST: 'RestoreObject' });
+  if (has('objectMeta')) return byMethod({ HEAD: 'GetObjectMeta' });
   if (has('append')) return byMethod({ POST: 'AppendObject' });
   if (method === 'PUT' && headers['x-oss-copy-source'] !== undefined && !has('x-oss-process')) {
     return has('uploadId') || has('partNumber') ? 'UploadPartCopy' : 'CopyObject';

@@ -21,6 +21,8 @@ import { postObject } from './handlers/post-object.js';
 import { restoreObject } from './handlers/restore-object.js';
 import { getSymlink, putSymlink } from './handlers/symlink.js';
 import { uploadPartCopy } from './handlers/upload-part-copy.js';
+import { BUCKET_OPERATION_HANDLERS } from './handlers/bucket-operations.js';
+import { getObjectMeta } from './handlers/object-meta.js';
 import { checkBucketName, checkObjectKey } from './keys.js';
 import { MockOssError, noSuchBucket } from './mock-error.js';
 import { RequestBody } from './request-body.js';
@@ -54,6 +56,8 @@ const HANDLERS: Record<OperationName, (ctx: RequestContext) => Promise<void>> = 
   GetSymlink: getSymlink,
   RestoreObject: restoreObject,
   PostObject: postObject,
+  GetObjectMeta: getObjectMeta,
+  ...BUCKET_OPERATION_HANDLERS,
 };
 
 /** Thrown to stop handling a request that will get no answer: a 'drop' fault, or a stall the client or server ended. */
@@ -138,7 +142,7 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     res.once('close', answered);
     countPartTraffic(ctx);
     authenticate(ctx);
-    if (ctx.api !== 'PutBucket' && !server.store.hasBucket(ctx.bucket!)) throw noSuchBucket(ctx.bucket!);
+    if (ctx.bucket !== undefined && ctx.api !== 'PutBucket' && !server.store.hasBucket(ctx.bucket)) throw noSuchBucket(ctx.bucket);
     ctx.fault = server.faults.take({ api: ctx.api, key: ctx.key, partNumber: partNumberOf(ctx) });
     if (ctx.fault) await applyFault(ctx, ctx.fault);
     await HANDLERS[ctx.api](ctx);

@@ -30,6 +30,7 @@ export type {
   OperationName,
 } from './types.js';
 export type { FeatureOperationName } from './feature-routing.js';
+export type { BucketOperationName } from './bucket-routing.js';
 export { parseFaultSpec } from './faults.js';
 
 /** The credential a mock server accepts when given none. */

@@ -1,4 +1,5 @@
 // Public contract of the mock OSS server: options, the running server, faults and stats.
+import type { BucketOperationName } from './bucket-routing.js';
 import type { FeatureOperationName } from './feature-routing.js';
 
 export type ApiName =
@@ -13,7 +14,7 @@ export type ApiName =
   | 'GetObject';
 
 /** Every operation the mock routes: the contract's ApiName plus the few extras ali-oss and tools need. */
-export type OperationName = ApiName | 'DeleteObject' | 'PutBucket' | 'ListObjects' | FeatureOperationName;
+export type OperationName = ApiName | 'DeleteObject' | 'PutBucket' | 'ListObjects' | FeatureOperationName | BucketOperationName;
 
 export interface MockCredential {
   accessKeyId: string;

@@ -11,6 +11,7 @@ import { send } from '../responses.js';
 import type { MockStore, ObjectRecord } from '../store.js';
 import { forbidsOverwrite, objectResponseHeaders, storedHeadersFrom } from './object-headers.js';
 import { requireObjectRecord } from './object-update.js';
+import { refuseEncryptionHeaders } from './server-side-encryption.js';
 
 /** CRC-64 of no bytes. */
 const EMPTY_CRC64 = '0';
@@ -54,6 +55,7 @@ export async function putSymlink(ctx: RequestContext): Promise<void> {
   const bucket = ctx.bucket!;
   const key = ctx.key!;
   const target = symlinkTargetFrom(ctx.headers);
+  refuseEncryptionHeaders(ctx.headers, 'PutSymlink');
   const stored = storedHeadersFrom(ctx.headers);
   const forbidOverwrite = forbidsOverwrite(ctx.headers);
   const etag = `"${(await md5OfBytes(Buffer.from(target, 'utf8'))).hex}"`;
