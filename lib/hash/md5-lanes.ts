@@ -80,9 +80,10 @@ function checkChunks(chunks: ReadonlyArray<Uint8Array | undefined>): void {
 
 /**
  * The kernel's lanes. Each lane's bytes are copied into its buffer in wasm memory, at most one
- * slice (1 MiB) per pass after the partial block carried from the last pass, so memory stays at
- * the kernel's fixed ~4 MiB whatever the chunk sizes. Whole blocks are hashed (4 at a time where
- * several lanes have them), the partial block is moved to the front for the next pass.
+ * slice (256 KiB, the kernel's slice_bytes) per pass after the partial block carried from the
+ * last pass, so memory stays at the kernel's fixed ~1 MiB whatever the chunk sizes (a slice
+ * copied is still in the CPU's cache when it is hashed). Whole blocks are hashed (4 at a time
+ * where several lanes have them), the partial block is moved to the front for the next pass.
  */
 class SimdLanes implements Md5Lanes {
   readonly width = WIDTH;

@@ -15,7 +15,7 @@ typedef unsigned char u8;
 
 #define LANES 4
 /** Bytes the caller copies into a lane per pass (at most), after up to 63 carried over. */
-#define SLICE_BYTES (1024 * 1024)
+#define SLICE_BYTES (256 * 1024)
 /** A slice, the partial block carried before it, and room for the padding. */
 #define LANE_BYTES (SLICE_BYTES + 128)
 
@@ -23,10 +23,10 @@ static u8 lane_data[LANES][LANE_BYTES] __attribute__((aligned(16)));
 /** One state per lane and a scratch one that idle SIMD lanes write to. */
 static u32 lane_state[LANES + 1][4] __attribute__((aligned(16)));
 
-// Each constant four times, one per lane, so a round reads it with one v128.load (clang turns
+// Each constant four times, one per lane, so a step reads it with one v128.load (clang turns
 // load32_splat of neighbouring words into a load and shuffles). Not const on purpose: a mutable
-// global keeps clang from turning them into v128.const immediates, and V8 runs the rounds ~12%
-// faster reading them from memory. Entries 48..63 hold K - 1: the I rounds add ~x as -x - 1.
+// global keeps clang from turning them into v128.const immediates, which V8 runs ~13% slower
+// (1.03 vs 0.90 core-s/GiB, measured). Entries 48..63 hold K - 1: the I steps add ~x as -x - 1.
 #define K4(k) {(k), (k), (k), (k)}
 u32 md5_k[64][4] __attribute__((aligned(16))) = {
     K4(0xd76aa478), K4(0xe8c7b756), K4(0x242070db), K4(0xc1bdceee),
@@ -47,25 +47,26 @@ u32 md5_k[64][4] __attribute__((aligned(16))) = {
     K4(0xf7537e82 - 1), K4(0xbd3af235 - 1), K4(0x2ad7d2bb - 1), K4(0xeb86d391 - 1),
 };
 
-/**
- * The table as the SIMD loop sees it: read through a volatile pointer once per block, so clang
- * cannot hoist the 64 loads out of the loop into 64 live vectors (V8 would spill them, ~2x slower).
- */
-static const u32 (*volatile md5_k_per_block)[4] = md5_k;
-
 // ---- 4 lanes -------------------------------------------------------------------------------
 
 #define V_ADD wasm_i32x4_add
 #define V_ROTL(x, s) wasm_v128_or(wasm_i32x4_shl((x), (s)), wasm_u32x4_shr((x), 32 - (s)))
+// Each step's result (b) is the next step's input, and V8's vector ops take 2 cycles each on the
+// bench machine (AMD Zen 5), so the loop runs at the speed of that chain: the steps are written
+// with as few ops after b as they can be (F 6 with the rotation and the last add, G and H 5, I 6).
 #define V_F(b, c, d) wasm_v128_xor((d), wasm_v128_and((b), wasm_v128_xor((c), (d))))
-#define V_G(b, c, d) wasm_v128_xor((c), wasm_v128_and((d), wasm_v128_xor((b), (c))))
-#define V_H(b, c, d) wasm_v128_xor(wasm_v128_xor((b), (c)), (d))
+#define V_H(b, c, d) wasm_v128_xor((b), wasm_v128_xor((c), (d)))
 // I = c ^ (b | ~d) = ~(c ^ (d & ~b)); a + ~x = a - x - 1, the -1 being folded into the table.
 #define V_I_NEG(b, c, d) wasm_v128_xor((c), wasm_v128_andnot((d), (b)))
-#define V_K(i) wasm_v128_load(k[i])
+#define V_K(i) wasm_v128_load(md5_k[i])
 
 #define V_STEP(f, a, b, c, d, m, i, s) \
   a = V_ADD(a, V_ADD(f(b, c, d), V_ADD((m), V_K(i)))); \
+  a = V_ADD(b, V_ROTL(a, s))
+// G = (b & d) | (c & ~d), the two disjoint, so a + G = (a + (c & ~d)) + (b & d): one op after b.
+#define V_STEP_G(a, b, c, d, m, i, s) \
+  a = V_ADD(V_ADD(a, V_ADD((m), V_K(i))), wasm_v128_andnot((c), (d))); \
+  a = V_ADD(a, wasm_v128_and((b), (d))); \
   a = V_ADD(b, V_ROTL(a, s))
 #define V_STEP_I(a, b, c, d, m, i, s) \
   a = wasm_i32x4_sub(V_ADD(a, V_ADD((m), V_K(i))), V_I_NEG(b, c, d)); \
@@ -89,7 +90,6 @@ static void md5x4(u32 *s0, u32 *s1, u32 *s2, u32 *s3, const u8 *p0, const u8 *p1
   v128_t a = wasm_v128_load(s0), b = wasm_v128_load(s1), c = wasm_v128_load(s2), d = wasm_v128_load(s3);
   TRANSPOSE(a, b, c, d);
   for (; blocks != 0; blocks--) {
-    const u32 (*k)[4] = md5_k_per_block;
     v128_t m0 = wasm_v128_load(p0), m1 = wasm_v128_load(p1), m2 = wasm_v128_load(p2), m3 = wasm_v128_load(p3);
     TRANSPOSE(m0, m1, m2, m3);
     v128_t m4 = wasm_v128_load(p0 + 16), m5 = wasm_v128_load(p1 + 16), m6 = wasm_v128_load(p2 + 16), m7 = wasm_v128_load(p3 + 16);
@@ -109,14 +109,14 @@ static void md5x4(u32 *s0, u32 *s1, u32 *s2, u32 *s3, const u8 *p0, const u8 *p1
     V_STEP(V_F, a, b, c, d, m12, 12, 7); V_STEP(V_F, d, a, b, c, m13, 13, 12);
     V_STEP(V_F, c, d, a, b, m14, 14, 17); V_STEP(V_F, b, c, d, a, m15, 15, 22);
 
-    V_STEP(V_G, a, b, c, d, m1, 16, 5);  V_STEP(V_G, d, a, b, c, m6, 17, 9);
-    V_STEP(V_G, c, d, a, b, m11, 18, 14); V_STEP(V_G, b, c, d, a, m0, 19, 20);
-    V_STEP(V_G, a, b, c, d, m5, 20, 5);  V_STEP(V_G, d, a, b, c, m10, 21, 9);
-    V_STEP(V_G, c, d, a, b, m15, 22, 14); V_STEP(V_G, b, c, d, a, m4, 23, 20);
-    V_STEP(V_G, a, b, c, d, m9, 24, 5);  V_STEP(V_G, d, a, b, c, m14, 25, 9);
-    V_STEP(V_G, c, d, a, b, m3, 26, 14); V_STEP(V_G, b, c, d, a, m8, 27, 20);
-    V_STEP(V_G, a, b, c, d, m13, 28, 5); V_STEP(V_G, d, a, b, c, m2, 29, 9);
-    V_STEP(V_G, c, d, a, b, m7, 30, 14); V_STEP(V_G, b, c, d, a, m12, 31, 20);
+    V_STEP_G(a, b, c, d, m1, 16, 5);  V_STEP_G(d, a, b, c, m6, 17, 9);
+    V_STEP_G(c, d, a, b, m11, 18, 14); V_STEP_G(b, c, d, a, m0, 19, 20);
+    V_STEP_G(a, b, c, d, m5, 20, 5);  V_STEP_G(d, a, b, c, m10, 21, 9);
+    V_STEP_G(c, d, a, b, m15, 22, 14); V_STEP_G(b, c, d, a, m4, 23, 20);
+    V_STEP_G(a, b, c, d, m9, 24, 5);  V_STEP_G(d, a, b, c, m14, 25, 9);
+    V_STEP_G(c, d, a, b, m3, 26, 14); V_STEP_G(b, c, d, a, m8, 27, 20);
+    V_STEP_G(a, b, c, d, m13, 28, 5); V_STEP_G(d, a, b, c, m2, 29, 9);
+    V_STEP_G(c, d, a, b, m7, 30, 14); V_STEP_G(b, c, d, a, m12, 31, 20);
 
     V_STEP(V_H, a, b, c, d, m5, 32, 4);  V_STEP(V_H, d, a, b, c, m8, 33, 11);
     V_STEP(V_H, c, d, a, b, m11, 34, 16); V_STEP(V_H, b, c, d, a, m14, 35, 23);
