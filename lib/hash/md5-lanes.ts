@@ -1,9 +1,9 @@
 // Multi-buffer MD5: up to 4 independent messages (parts) hashed in lockstep by the SIMD128 kernel
 // of ./simd/md5x4.c: with all 4 lanes busy, about half the CPU per byte of one hash-wasm MD5
 // (0.98 against 2.06 core-s/GiB on the bench machine, bench/md5.mjs; 3 busy lanes 1.27, 2 busy
-// 1.89, a lone lane runs the kernel's scalar code, 1.74). On a runtime without WebAssembly SIMD, or when forced off
-// (`forceScalar`, or OSS_RESUMABLE_NO_SIMD=1 for the whole process), the same interface runs
-// 4 scalar hash-wasm MD5s.
+// 1.89, a lone lane runs the kernel's scalar code, 1.74). On a runtime without WebAssembly SIMD,
+// or when forced off (`forceScalar`, or OSS_RESUMABLE_NO_SIMD=1 for the whole process), the same
+// interface runs 4 scalar hash-wasm MD5s.
 import { readFileSync } from 'node:fs';
 import type { IHasher } from 'hash-wasm';
 import { createMD5 } from './wasm-builds.js';
