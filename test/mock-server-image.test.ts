@@ -1,5 +1,5 @@
 // Image processing in the mock: the PNG decoder and encoder (every colour type, every filter, a
-// damaged file refused).
+// damaged file refused) and OSS's resize geometry (the documentation's examples) and sampling.
 import t from 'tap';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { PngError } from '../lib/mock-server/image/png-chunks.js';
@@ -7,6 +7,9 @@ import { decodePng } from '../lib/mock-server/image/png-decode.js';
 import { encodePng } from '../lib/mock-server/image/png-encode.js';
 import type { FilterType } from '../lib/mock-server/image/png-filters.js';
 import type { Channels, Raster } from '../lib/mock-server/image/raster.js';
+import { parseResizeParams } from '../lib/mock-server/image/resize-params.js';
+import { planResize, resizeImage } from '../lib/mock-server/image/resize.js';
+import { MockOssError } from '../lib/mock-server/mock-error.js';
 
 // ---- PNGs built by hand, independently of the encoder under test ----
 
@@ -140,4 +143,75 @@ t.test('damaged and unsupported PNGs are refused, saying why', async (t) => {
   t.match(refusal(handPng({ width: 1, height: 1, colourType: 2, bitDepth: 16, rows: [[0, 0, 1, 0, 2, 0, 3]] })), { kind: 'unsupported', message: /bit depth 16/ });
   t.match(refusal(handPng({ width: 1, height: 1, colourType: 0, interlace: 1, rows: [[0, 9]] })), { kind: 'unsupported', message: /interlac/ });
   t.match(refusal(handPng({ width: 1, height: 1, colourType: 2, bitDepth: 4, rows: [[0, 0]] })), { kind: 'corrupt', message: /not a valid PNG combination/ });
+});
+
+// ---- resize ----
+
+const size = (sourceWidth: number, sourceHeight: number, params: string): string => {
+  const plan = planResize(sourceWidth, sourceHeight, parseResizeParams(params.split(',')));
+  return `${plan.width}x${plan.height}`;
+};
+
+t.test('resize sizes follow OSS’s documented examples', async (t) => {
+  // The docs' table: a 200×100 source with w=150, h=80 in each mode.
+  t.equal(size(200, 100, 'm_lfit,w_150,h_80'), '150x75', 'lfit: largest inside 150×80');
+  t.equal(size(200, 100, 'w_150,h_80'), '150x75', 'lfit is the default');
+  t.equal(size(200, 100, 'm_mfit,w_150,h_80'), '160x80', 'mfit: smallest covering 150×80');
+  t.equal(size(200, 100, 'm_fill,w_150,h_80'), '150x80', 'fill: mfit cropped to 150×80');
+  t.equal(size(200, 100, 'm_pad,w_150,h_80'), '150x80', 'pad: lfit on a 150×80 canvas');
+  t.equal(size(200, 100, 'm_fixed,w_150,h_80'), '150x80', 'fixed');
+  // The SDK's own test image.
+  t.equal(size(1024, 768, 'w_200'), '200x150', 'one side: the other follows the ratio');
+  t.equal(size(1024, 768, 'h_100'), '133x100', 'the ratio rounded');
+  t.equal(size(1024, 768, 'm_fixed,w_200'), '200x150', 'fixed with one side is proportional');
+  t.equal(size(1024, 768, 'l_200'), '200x150', 'l: the longer side');
+  t.equal(size(768, 1024, 'l_200'), '150x200', 'l on a portrait image');
+  t.equal(size(1024, 768, 's_300'), '400x300', 's: the shorter side');
+  t.equal(size(1024, 768, 'w_100,l_500'), '100x75', 'l is ignored when w is given');
+  t.equal(size(1024, 768, 'p_50'), '512x384', 'p alone');
+  t.equal(size(1024, 768, 'p_150'), '1536x1152', 'p alone also enlarges');
+  t.equal(size(1024, 768, 'w_100,h_100,p_200'), '200x150', 'p scales w and h (100w_100h_200p = 200w_200h)');
+  t.equal(size(1024, 768, 'w_2000'), '1024x768', 'limit_1 (default): no enlarging');
+  t.equal(size(1024, 768, 'm_fixed,w_2000,h_100'), '1024x768', 'limit_1 with fixed');
+  t.equal(size(1024, 768, 'w_2000,limit_0'), '2000x1500', 'limit_0 enlarges');
+
+  const pad = planResize(1024, 768, parseResizeParams(['m_pad', 'w_200', 'h_200']));
+  t.match(pad, { width: 200, height: 200, scaledWidth: 200, scaledHeight: 150, offsetX: 0, offsetY: 25 }, 'pad centres the scaled image');
+});
+
+t.test('resize parameters are checked as OSS does', async (t) => {
+  const refused = (params: string): MockOssError | undefined => {
+    try {
+      planResize(1024, 768, parseResizeParams(params.split(',')));
+    } catch (error) {
+      if (error instanceof MockOssError) return error;
+      throw error;
+    }
+    return undefined;
+  };
+  t.match(refused('w_100,m_abc'), { status: 400, code: 'InvalidArgument', ec: '0040-00000311' });
+  t.match(refused('w_0'), { code: 'InvalidArgument', ec: '0040-00000312' });
+  t.match(refused('w_16385'), { code: 'InvalidArgument', ec: '0040-00000312' });
+  t.match(refused('s_0'), { ec: '0040-00000315' });
+  t.match(refused('p_1001'), { ec: '0040-00000317' });
+  t.match(refused('w_100,limit_3'), { ec: '0040-00000319' });
+  t.match(refused('m_fixed'), { code: 'MissingArgument', ec: '0040-00000322' });
+  t.match(refused('w_100,x_1'), { code: 'InvalidArgument', message: /no parameter "x"/ });
+  t.match(refused('m_fixed,w_5000,h_5000,limit_0'), { code: 'InvalidArgument', ec: '0040-00000007' }, 'over 4096×4096 pixels out');
+  t.equal(refused('m_fixed,w_4096,h_4096,limit_0'), undefined, 'exactly 4096×4096 is allowed');
+});
+
+t.test('resampling averages areas, interpolates when enlarging, and respects alpha', async (t) => {
+  const grey = (width: number, height: number, values: number[]): Raster => ({ width, height, channels: 1, data: new Uint8Array(values) });
+  const blocks = grey(4, 4, [0, 0, 200, 200, 0, 0, 200, 200, 40, 40, 80, 80, 40, 40, 80, 80]);
+  t.same(pixels(resizeImage(blocks, parseResizeParams(['w_2']))), [0, 200, 40, 80], 'each output pixel is the mean of the 2×2 block under it');
+  t.same(pixels(resizeImage(grey(3, 1, [0, 90, 180]), parseResizeParams(['m_fixed', 'w_2', 'h_1']))), [30, 150], 'fractional coverage: 1.5 source pixels each');
+  t.same(pixels(resizeImage(grey(2, 1, [0, 100]), parseResizeParams(['m_fixed', 'w_4', 'h_1', 'limit_0']))), [0, 25, 75, 100], 'bilinear between pixel centres');
+  const redAndClear: Raster = { width: 2, height: 1, channels: 4, data: new Uint8Array([255, 0, 0, 255, 0, 255, 0, 0]) };
+  t.same(pixels(resizeImage(redAndClear, parseResizeParams(['w_1']))), [255, 0, 0, 128], "a transparent pixel's colour does not bleed in");
+  const columns = grey(4, 2, [10, 20, 30, 40, 10, 20, 30, 40]);
+  t.same(pixels(resizeImage(columns, parseResizeParams(['m_fill', 'w_2', 'h_2']))), [20, 30, 20, 30], 'fill keeps the centre');
+  const padded = resizeImage(grey(2, 1, [50, 50]), parseResizeParams(['m_pad', 'w_2', 'h_3', 'color_FF0000', 'limit_0']));
+  t.same([padded.width, padded.height, padded.channels], [2, 3, 3], 'a coloured pad turns grey into RGB');
+  t.same(pixels(padded), [255, 0, 0, 255, 0, 0, 50, 50, 50, 50, 50, 50, 255, 0, 0, 255, 0, 0], 'the border is the pad colour, the image centred');
 });
