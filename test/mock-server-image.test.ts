@@ -1,7 +1,9 @@
 // Image processing in the mock: the PNG decoder and encoder (every colour type, every filter, a
-// damaged file refused) and OSS's resize geometry (the documentation's examples) and sampling.
-import t from 'tap';
+// damaged file refused), OSS's resize geometry (the documentation's examples) and sampling, and
+// GET ?x-oss-process / processObjectSave over HTTP, signed, presigned and through ali-oss.
+import t, { type Test } from 'tap';
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { request } from 'undici';
 import { PngError } from '../lib/mock-server/image/png-chunks.js';
 import { decodePng } from '../lib/mock-server/image/png-decode.js';
 import { encodePng } from '../lib/mock-server/image/png-encode.js';
@@ -9,7 +11,13 @@ import type { FilterType } from '../lib/mock-server/image/png-filters.js';
 import type { Channels, Raster } from '../lib/mock-server/image/raster.js';
 import { parseResizeParams } from '../lib/mock-server/image/resize-params.js';
 import { planResize, resizeImage } from '../lib/mock-server/image/resize.js';
+import { presignQueryV1 } from '../lib/signer/v1.js';
+import { presignQueryV4 } from '../lib/signer/v4.js';
+import { encodeQuery } from '../lib/transport/endpoint.js';
 import { MockOssError } from '../lib/mock-server/mock-error.js';
+import type { MockServer } from '../lib/mock-server/index.js';
+import { aliOssClient } from './helpers/ali-oss-client.js';
+import { BUCKET, CREDS, ossRequest, pathFor, withMockServer, xmlField } from './mock-server-helpers.js';
 
 // ---- PNGs built by hand, independently of the encoder under test ----
 
@@ -214,4 +222,153 @@ t.test('resampling averages areas, interpolates when enlarging, and respects alp
   const padded = resizeImage(grey(2, 1, [50, 50]), parseResizeParams(['m_pad', 'w_2', 'h_3', 'color_FF0000', 'limit_0']));
   t.same([padded.width, padded.height, padded.channels], [2, 3, 3], 'a coloured pad turns grey into RGB');
   t.same(pixels(padded), [255, 0, 0, 255, 0, 0, 50, 50, 50, 50, 50, 50, 255, 0, 0, 255, 0, 0], 'the border is the pad colour, the image centred');
+});
+
+// ---- over HTTP ----
+
+/** A 1024×768 RGB PNG like the SDK's own test fixture, made here. */
+const SOURCE = synthetic(1024, 768, 3);
+const SOURCE_PNG = encodePng(SOURCE);
+const KEY = 'images/source-1024x768.png';
+
+async function withImage(t: Test): Promise<MockServer> {
+  const server = await withMockServer(t);
+  const put = await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: KEY, body: SOURCE_PNG, headers: { 'content-type': 'image/png', 'x-oss-meta-origin': 'test' } });
+  if (put.status !== 200) throw new Error(put.text);
+  return server;
+}
+
+function decodedSize(body: Buffer): string {
+  const image = decodePng(body);
+  return `${image.width}x${image.height}`;
+}
+
+t.test('GET with x-oss-process=image/resize answers a resized PNG, V1 and V4', async (t) => {
+  const server = await withImage(t);
+  for (const sign of ['v1', 'v4'] as const) {
+    const got = await ossRequest(server, { method: 'GET', bucket: BUCKET, key: KEY, query: { 'x-oss-process': 'image/resize,w_200' }, sign });
+    t.equal(got.status, 200, `${sign}: ${xmlField(got.text, "Code") ?? "ok"}`);
+    t.equal(got.headers['content-type'], 'image/png');
+    t.equal(got.headers['content-length'], String(got.body.length));
+    t.equal(decodedSize(got.body), '200x150', `${sign}: resized`);
+  }
+  const head = await ossRequest(server, { method: 'HEAD', bucket: BUCKET, key: KEY });
+  const got = await ossRequest(server, { method: 'GET', bucket: BUCKET, key: KEY, query: { 'x-oss-process': 'image/resize,m_fill,w_100,h_100/format,png' }, headers: { range: 'bytes=0-9' } });
+  t.equal(got.status, 200, 'a range does not apply to a processed image');
+  t.equal(decodedSize(got.body), '100x100', 'a chain: resize then format,png');
+  t.equal(got.headers['etag'], head.headers['etag'], "the ETag is the source object's, as OSS sends it");
+  t.equal(got.headers['x-oss-meta-origin'], 'test');
+  t.equal(got.headers['x-oss-hash-crc64ecma'], undefined, "the source's CRC does not describe the processed bytes");
+  t.equal(got.headers['content-md5'], undefined);
+  const pixelsMatch = resizeImage(SOURCE, parseResizeParams(['m_fill', 'w_100', 'h_100']));
+  t.same(decodePng(got.body), pixelsMatch, 'the body is the resize of the stored image');
+  await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'link.png', query: { symlink: '' }, headers: { 'x-oss-symlink-target': KEY } });
+  const linked = await ossRequest(server, { method: 'GET', bucket: BUCKET, key: 'link.png', query: { 'x-oss-process': 'image/resize,p_25' } });
+  t.equal(decodedSize(linked.body), '256x192', 'through a symlink, p alone');
+});
+
+t.test('presigned V1 and V4 URLs carry x-oss-process among the signed parameters', async (t) => {
+  const server = await withImage(t);
+  const target = { method: 'GET', bucket: BUCKET, key: KEY, query: { 'x-oss-process': 'image/resize,w_200' }, headers: {} };
+  const fetch = async (query: Record<string, string>): Promise<{ status: number; body: Buffer }> => {
+    const response = await request(server.url + pathFor(BUCKET, KEY) + encodeQuery(query));
+    return { status: response.statusCode, body: Buffer.from(await response.body.arrayBuffer()) };
+  };
+  const v1 = presignQueryV1(target, CREDS, Math.floor(Date.now() / 1000) + 300);
+  const v4 = presignQueryV4(target, CREDS, new Date(), 300, { region: 'cn-hangzhou' });
+  for (const [name, query] of [['V1', v1], ['V4', v4]] as const) {
+    const got = await fetch(query);
+    t.equal(got.status, 200, `${name} presigned`);
+    t.equal(decodedSize(got.body), '200x150', `${name}: resized`);
+    const tampered = await fetch({ ...query, 'x-oss-process': 'image/resize,w_100' });
+    t.equal(tampered.status, 403, `${name}: changing x-oss-process breaks the signature`);
+    t.equal(xmlField(tampered.body.toString(), 'Code'), 'SignatureDoesNotMatch');
+  }
+});
+
+t.test('what the mock cannot process, and what OSS would refuse', async (t) => {
+  const server = await withImage(t);
+  await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'text.txt', body: 'plain text, no image' });
+  await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'photo.jpg', body: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]) });
+  const damaged = Buffer.from(SOURCE_PNG);
+  damaged[damaged.indexOf('IDAT', 0, 'latin1') + 100]! ^= 0xff;
+  await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'damaged.png', body: damaged });
+  await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'interlaced.png', body: handPng({ width: 1, height: 1, colourType: 0, interlace: 1, rows: [[0, 9]] }) });
+  const get = (key: string, process: string) => ossRequest(server, { method: 'GET', bucket: BUCKET, key, query: { 'x-oss-process': process } });
+
+  const text = await get('text.txt', 'image/resize,w_200');
+  t.equal(text.status, 400, 'an object that is no image');
+  t.equal(xmlField(text.text, 'Code'), 'BadRequest');
+  t.equal(xmlField(text.text, 'Message'), 'The image format is unsupported.');
+  t.equal(xmlField(text.text, 'EC'), '0040-00000005');
+  const jpeg = await get('photo.jpg', 'image/resize,w_200');
+  t.equal(jpeg.status, 501, 'a JPEG: OSS reads it, the mock does not');
+  t.match(xmlField(jpeg.text, 'Message'), /JPEG/);
+  const corrupt = await get('damaged.png', 'image/resize,w_200');
+  t.equal(corrupt.status, 400);
+  t.match(xmlField(corrupt.text, 'Message'), /damaged.*CRC/);
+  const interlaced = await get('interlaced.png', 'image/resize,w_200');
+  t.equal(interlaced.status, 501);
+  t.match(xmlField(interlaced.text, 'Message'), /interlacing/);
+
+  const watermark = await get(KEY, 'image/resize,w_200/watermark,text_aGVsbG8');
+  t.equal(watermark.status, 501, 'an action the mock lacks, even after resize');
+  t.equal(xmlField(watermark.text, 'Code'), 'NotImplemented');
+  t.match(xmlField(watermark.text, 'Message'), /image\/watermark action/);
+  t.equal((await get(KEY, 'image/format,jpg')).status, 501, 'format conversion other than png');
+  t.equal((await get(KEY, 'style/thumbnail')).status, 501, 'image styles');
+  t.equal((await get(KEY, 'video/snapshot,t_1000')).status, 501, 'other processing families');
+  const unknown = await get(KEY, 'image/sparkle,x_1');
+  t.equal(unknown.status, 400, 'not an OSS action at all');
+  t.equal(xmlField(unknown.text, 'Code'), 'InvalidArgument');
+  const badMode = await get(KEY, 'image/resize,w_100,m_abc');
+  t.equal(xmlField(badMode.text, 'EC'), '0040-00000311', "OSS's EC code for a bad m");
+  const saveOnGet = await get(KEY, 'image/resize,w_100|sys/saveas,o_eA');
+  t.equal(saveOnGet.status, 400, 'sys/saveas only with POST');
+  const missing = await get('no-such.png', 'image/resize,w_100');
+  t.equal(xmlField(missing.text, 'Code'), 'NoSuchKey');
+  const unsigned = await ossRequest(server, { method: 'GET', bucket: BUCKET, key: KEY, query: { 'x-oss-process': 'image/resize,w_100' }, sign: 'none' });
+  t.equal(unsigned.status, 403, 'authentication still comes first');
+  const head = await ossRequest(server, { method: 'HEAD', bucket: BUCKET, key: KEY, query: { 'x-oss-process': 'image/resize,w_100' } });
+  t.equal(head.status, 501, 'HEAD with x-oss-process is not implemented');
+});
+
+t.test('processObjectSave: POST ?x-oss-process with sys/saveas stores the resized PNG', async (t) => {
+  const server = await withImage(t);
+  await server.createBucket('other-bucket');
+  const b64 = (text: string): string => Buffer.from(text).toString('base64url');
+  const body = `x-oss-process=${encodeURIComponent(`image/resize,w_100|sys/saveas,o_${b64('thumbs/small 小.png')},b_${b64('other-bucket')}`)}`;
+  const saved = await ossRequest(server, { method: 'POST', bucket: BUCKET, key: KEY, query: { 'x-oss-process': '' }, body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, sign: 'v4' });
+  t.equal(saved.status, 200, saved.text);
+  t.equal(saved.headers['content-type'], 'application/json');
+  const result = JSON.parse(saved.text) as { bucket: string; object: string; fileSize: number; status: string };
+  t.match(result, { bucket: 'other-bucket', object: 'thumbs/small 小.png', status: 'OK' });
+  const stored = await ossRequest(server, { method: 'GET', bucket: 'other-bucket', key: 'thumbs/small 小.png' });
+  t.equal(stored.status, 200);
+  t.equal(stored.headers['content-type'], 'image/png');
+  t.equal(stored.body.length, result.fileSize);
+  t.equal(decodedSize(stored.body), '100x75');
+
+  const form = (process: string): string => `x-oss-process=${encodeURIComponent(process)}`;
+  const post = (process: string) => ossRequest(server, { method: 'POST', bucket: BUCKET, key: KEY, query: { 'x-oss-process': '' }, body: form(process) });
+  t.equal((await post(`image/watermark,text_aGVsbG8|sys/saveas,o_${b64('w.png')}`)).status, 501, 'watermark needs font rendering: not implemented');
+  t.equal((await post('image/resize,w_100')).status, 400, 'POST without sys/saveas');
+  t.equal(xmlField((await post(`image/resize,w_100|sys/saveas,o_${b64('x.png')},b_${b64('no-such-bucket')}`)).text, 'Code'), 'NoSuchBucket');
+});
+
+// (ali-oss's signatureUrl refuses an IP endpoint; the presigned test above signs as it does.)
+t.test('ali-oss: get and getStream with process, processObjectSave', async (t) => {
+  const server = await withImage(t);
+  for (const version of ['v1', 'v4'] as const) {
+    const client = aliOssClient(server, version);
+    const got = await client.get(KEY, { process: 'image/resize,w_200' });
+    t.equal(decodedSize(Buffer.from(got.content)), '200x150', `${version} get with process`);
+    const stream = await client.getStream(KEY, { process: 'image/resize,h_100' });
+    const chunks: Buffer[] = [];
+    for await (const piece of stream.stream) chunks.push(piece as Buffer);
+    t.equal(decodedSize(Buffer.concat(chunks)), '133x100', `${version} getStream with process`);
+    const saved = await client.processObjectSave(KEY, `saved-${version}.png`, 'image/resize,p_10');
+    t.equal(saved.status, 200, `${version} processObjectSave`);
+    t.equal(decodedSize(await server.readObject(BUCKET, `saved-${version}.png`)), '102x77');
+  }
 });

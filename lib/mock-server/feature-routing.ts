@@ -1,5 +1,5 @@
 // Routes for the object features beyond uploads and plain reads: copies, ACL, tagging, append,
-// symlinks, restore and browser form uploads. routeOperation asks here first; undefined sends a
+// symlinks, restore, image processing and browser form uploads. routeOperation asks here first; undefined sends a
 // request on to the core routes (and their NotImplemented answers).
 import type { OperationName } from './types.js';
 
@@ -16,7 +16,9 @@ export type FeatureOperationName =
   | 'PutSymlink'
   | 'GetSymlink'
   | 'RestoreObject'
-  | 'PostObject';
+  | 'PostObject'
+  | 'GetProcessedImage'
+  | 'ProcessObjectSave';
 
 /**
  * A browser form upload: POST to the bucket itself, no query, a multipart/form-data body and no
@@ -44,6 +46,9 @@ export function routeFeature(method: string, key: string | undefined, query: Rec
   if (has('symlink')) return byMethod({ PUT: 'PutSymlink', GET: 'GetSymlink' });
   if (has('restore')) return byMethod({ POST: 'RestoreObject' });
   if (has('append')) return byMethod({ POST: 'AppendObject' });
+  // GET ?x-oss-process=image/..., and processObjectSave's POST (its processing is in the body). A POST
+  // with a value (SelectObject's csv/select), HEAD and PUT go on to NotImplemented.
+  if (has('x-oss-process')) return method === 'POST' && query['x-oss-process'] !== '' ? undefined : byMethod({ GET: 'GetProcessedImage', POST: 'ProcessObjectSave' });
   if (method === 'PUT' && headers['x-oss-copy-source'] !== undefined && !has('x-oss-process')) {
     return has('uploadId') || has('partNumber') ? 'UploadPartCopy' : 'CopyObject';
   }

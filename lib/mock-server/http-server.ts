@@ -20,6 +20,7 @@ import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './handl
 import { postObject } from './handlers/post-object.js';
 import { restoreObject } from './handlers/restore-object.js';
 import { getSymlink, putSymlink } from './handlers/symlink.js';
+import { getProcessedImage, processObjectSave } from './handlers/image-process.js';
 import { uploadPartCopy } from './handlers/upload-part-copy.js';
 import { checkBucketName, checkObjectKey } from './keys.js';
 import { MockOssError, noSuchBucket } from './mock-error.js';
@@ -54,6 +55,8 @@ const HANDLERS: Record<OperationName, (ctx: RequestContext) => Promise<void>> = 
   GetSymlink: getSymlink,
   RestoreObject: restoreObject,
   PostObject: postObject,
+  GetProcessedImage: getProcessedImage,
+  ProcessObjectSave: processObjectSave,
 };
 
 /** Thrown to stop handling a request that will get no answer: a 'drop' fault, or a stall the client or server ended. */
