@@ -62,7 +62,10 @@ t.test('routeOperation maps method and sub-resources to APIs', async (t) => {
   t.throws(() => route('POST', undefined, {}, { 'content-type': 'multipart/form-data; boundary=x', authorization: 'OSS a:b' }), { code: 'NotImplemented' }, 'a form upload carries no Authorization header');
   t.throws(() => route('PUT', 'k', { acl: '', versionId: 'v1' }), { code: 'NotImplemented' }, 'no versioning');
   t.throws(() => route('DELETE', 'k', { acl: '' }), { code: 'NotImplemented' });
-  t.throws(() => route('GET', 'k', { 'x-oss-process': 'image/resize,w_10' }), { code: 'NotImplemented' });
+  t.equal(route('GET', 'k', { 'x-oss-process': 'image/resize,w_10' }), 'GetProcessedImage');
+  t.equal(route('POST', 'k', { 'x-oss-process': '' }), 'ProcessObjectSave');
+  t.throws(() => route('POST', 'k', { 'x-oss-process': 'csv/select' }), { code: 'NotImplemented' }, 'SelectObject');
+  t.throws(() => route('HEAD', 'k', { 'x-oss-process': 'image/resize,w_10' }), { code: 'NotImplemented' });
   t.throws(() => route('OPTIONS', 'k', {}), { code: 'MethodNotAllowed', status: 405 });
   t.equal(routeOperation('GET', undefined, undefined, {}, {}), 'ListBuckets');
   t.equal(routeOperation('GET', undefined, undefined, { prefix: 'a', 'max-keys': '2' }, {}), 'ListBuckets');

@@ -20,6 +20,7 @@ import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './handl
 import { postObject } from './handlers/post-object.js';
 import { restoreObject } from './handlers/restore-object.js';
 import { getSymlink, putSymlink } from './handlers/symlink.js';
+import { getProcessedImage, processObjectSave } from './handlers/image-process.js';
 import { uploadPartCopy } from './handlers/upload-part-copy.js';
 import { BUCKET_OPERATION_HANDLERS } from './handlers/bucket-operations.js';
 import { getObjectMeta } from './handlers/object-meta.js';
@@ -57,6 +58,8 @@ const HANDLERS: Record<OperationName, (ctx: RequestContext) => Promise<void>> = 
   RestoreObject: restoreObject,
   PostObject: postObject,
   GetObjectMeta: getObjectMeta,
+  GetProcessedImage: getProcessedImage,
+  ProcessObjectSave: processObjectSave,
   ...BUCKET_OPERATION_HANDLERS,
 };
 
