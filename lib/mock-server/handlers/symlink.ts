@@ -20,8 +20,12 @@ const EMPTY_CRC64 = '0';
 export function resolveSymlink(store: MockStore, bucket: string, record: ObjectRecord): ObjectRecord {
   if (record.objectType !== 'Symlink') return record;
   const target = store.getObject(bucket, record.symlinkTarget!);
-  if (!target || target.objectType === 'Symlink') {
+  if (!target) {
     throw new MockOssError(404, 'SymlinkTargetNotExist', 'The symlink target object does not exist.', { Key: record.key, Target: record.symlinkTarget! }, '0026-00000013');
+  }
+  // OSS follows one level only. Not a 404: the SDKs read a HEAD's x-oss-err only for other statuses.
+  if (target.objectType === 'Symlink') {
+    throw new MockOssError(400, 'InvalidTargetType', 'The symlink target object is itself a symlink.', { Key: record.key, Target: record.symlinkTarget! });
   }
   return target;
 }
