@@ -1,10 +1,9 @@
 // HeadObject and GetObject: metadata headers, and the data streamed from disk with
 // single-range support (bytes=a-b, a-, -n → 206 with Content-Range; unsatisfiable → 416).
 import { open, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../context.js';
 import { MockOssError, noSuchKey } from '../mock-error.js';
-import { beginResponse, type HeaderMap } from '../responses.js';
+import { beginResponse, sendStream, type HeaderMap } from '../responses.js';
 import type { ObjectRecord } from '../store.js';
 import { objectResponseHeaders } from './object-headers.js';
 import { requireReadable, restoreHeader } from './restore-object.js';
@@ -69,7 +68,7 @@ export async function getObject(ctx: RequestContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  await pipeline(handle.createReadStream({ start, end, highWaterMark: 1024 * 1024 }), ctx.res).catch(() => undefined);
+  await sendStream(ctx, handle.createReadStream({ start, end, highWaterMark: 1024 * 1024 }));
 }
 
 /** GET's response-* query parameters replace the stored headers in this one answer. */
