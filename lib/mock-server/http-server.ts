@@ -227,7 +227,7 @@ async function answerFailure(ctx: RequestContext, error: unknown): Promise<void>
   if (error instanceof RequestAbandoned || ctx.res.destroyed || ctx.req.socket.destroyed) return;
   if (error instanceof MockOssError) {
     if (error.code === 'RequestTimeout' && ctx.body.stalled) {
-      ctx.server.log?.(`${ctx.method} ${ctx.api ?? '-'} the body stalled: no byte for ${ctx.body.stallTimeoutMs} ms after ${ctx.body.bytesRead}; answering RequestTimeout and closing ${ctx.requestId}`);
+      ctx.server.log?.(`${ctx.method} ${ctx.api ?? '-'} the body stalled: no byte for ${ctx.body.stallTimeoutMs} ms after ${ctx.body.bytesRead} bytes; answering RequestTimeout and closing ${ctx.requestId}`);
     }
     await sendError(ctx, error);
     return;
