@@ -76,6 +76,9 @@ export function createRequestListener(server: ServerContext): RequestListener {
   const inFlight = new Set<Promise<void>>();
   return {
     listener: (req, res) => {
+      const { socket } = req;
+      server.connections.requestStarted(socket);
+      res.once('close', () => server.connections.requestDone(socket));
       const handling = handleRequest(server, req, res)
         .catch((error: unknown) => {
           // Even the error answer failed (the socket broke, or the response could not be built).
@@ -122,8 +125,12 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     key: undefined,
     query: {},
     headers,
-    body: new RequestBody(req, server.throttle, (bytes) => {
-      server.stats.bytesReceived += bytes;
+    body: new RequestBody(req, {
+      throttle: server.throttle,
+      stallTimeoutMs: server.limits.bodyTimeoutMs,
+      onBytes: (bytes) => {
+        server.stats.bytesReceived += bytes;
+      },
     }),
     api: undefined,
     fault: undefined,
@@ -226,6 +233,9 @@ async function answerFailure(ctx: RequestContext, error: unknown): Promise<void>
   // (req.destroyed alone means nothing: a fully read request is auto-destroyed.)
   if (error instanceof RequestAbandoned || ctx.res.destroyed || ctx.req.socket.destroyed) return;
   if (error instanceof MockOssError) {
+    if (error.code === 'RequestTimeout' && ctx.body.stalled) {
+      ctx.server.log?.(`${ctx.method} ${ctx.api ?? '-'} the body stalled: no byte for ${ctx.body.stallTimeoutMs} ms after ${ctx.body.bytesRead} bytes; answering RequestTimeout and closing ${ctx.requestId}`);
+    }
     await sendError(ctx, error);
     return;
   }

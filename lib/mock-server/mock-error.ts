@@ -58,3 +58,6 @@ export const fileAlreadyExists = (): MockOssError =>
 /** 501 for what real OSS has and the mock lacks; `what` names it. */
 export const notImplemented = (what: string): MockOssError =>
   new MockOssError(501, 'NotImplemented', `The mock OSS server does not implement ${what}.`);
+
+export const requestTimeout = (): MockOssError =>
+  new MockOssError(400, 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period.');

@@ -3,10 +3,9 @@
 // If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since are checked first
 // (preconditions.ts): 412 PreconditionFailed, or 304 Not Modified with no body.
 import { open, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../context.js';
 import { MockOssError, noSuchKey } from '../mock-error.js';
-import { beginResponse, send, type HeaderMap } from '../responses.js';
+import { beginResponse, send, sendStream, type HeaderMap } from '../responses.js';
 import type { ObjectRecord } from '../store.js';
 import { objectResponseHeaders } from './object-headers.js';
 import { evaluatePreconditions, REQUEST_CONDITIONS } from './preconditions.js';
@@ -85,7 +84,7 @@ export async function getObject(ctx: RequestContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  await pipeline(handle.createReadStream({ start, end, highWaterMark: 1024 * 1024 }), ctx.res).catch(() => undefined);
+  await sendStream(ctx, handle.createReadStream({ start, end, highWaterMark: 1024 * 1024 }));
 }
 
 /** GET's response-* query parameters replace the stored headers in this one answer. */

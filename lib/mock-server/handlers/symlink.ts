@@ -16,14 +16,17 @@ import { refuseEncryptionHeaders } from './server-side-encryption.js';
 /** CRC-64 of no bytes. */
 const EMPTY_CRC64 = '0';
 
-/** The object whose data a GET of `record` returns: itself, or a symlink's target. */
+/**
+ * The object whose data a GET of `record` returns: itself, or a symlink's target. OSS follows
+ * one link only: a target that is itself a symlink is 400 InvalidTargetType (not a missing
+ * target), which SDKs report from HEAD's x-oss-err header.
+ */
 export function resolveSymlink(store: MockStore, bucket: string, record: ObjectRecord): ObjectRecord {
   if (record.objectType !== 'Symlink') return record;
   const target = store.getObject(bucket, record.symlinkTarget!);
   if (!target) {
-    throw new MockOssError(404, 'SymlinkTargetNotExist', 'The symlink target object does not exist.', { Key: record.key, Target: record.symlinkTarget! }, '0026-00000013');
+    throw new MockOssError(404, 'SymlinkTargetNotExist', 'The symlink target object does not exist.', { Key: record.key, Target: record.symlinkTarget! }, '0026-00000012');
   }
-  // OSS follows one level only. Not a 404: the SDKs read a HEAD's x-oss-err only for other statuses.
   if (target.objectType === 'Symlink') {
     throw new MockOssError(400, 'InvalidTargetType', 'The symlink target object is itself a symlink.', { Key: record.key, Target: record.symlinkTarget! });
   }
