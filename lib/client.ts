@@ -16,6 +16,7 @@ import { abortMultipartUpload } from './api/abort-multipart-upload.js';
 import { listAllMultipartUploads, listMultipartUploads } from './api/list-multipart-uploads.js';
 import { putObject } from './api/put-object.js';
 import { getObject, headObject } from './api/read-object.js';
+import { deleteObject } from './api/delete-object.js';
 import { resumableUpload as startResumableUpload, type ResumableUploadHandle, type ResumableUploadOptions } from './upload/index.js';
 import type * as T from './api/types.js';
 
@@ -171,6 +172,11 @@ export class OssClient {
   /** The object's bytes as a stream (optionally a byte range). */
   async getObject(input: T.GetObjectInput): Promise<T.GetObjectResult> {
     return getObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
+  /** Deletes the object; a key with no object is not an error (OSS answers 204 either way). */
+  async deleteObject(input: T.DeleteObjectInput): Promise<T.ResponseInfo> {
+    return deleteObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
   /**
