@@ -16,6 +16,7 @@ export type * from './api/types.js';
 export type { Credentials, CredentialsProvider, CredentialsSource, SignatureVersion, SignableRequest, SignerConfig } from './signer/index.js';
 export type { V4Options } from './signer/v4.js';
 export type { RetryOptions } from './transport/retry.js';
+export type { RequestObserver, RequestTiming } from './transport/observer.js';
 export type { UploadRetryEvent } from './upload/retry-report.js';
 export { signRequest, regionFromHost } from './signer/index.js';
 export { presignQueryV1 } from './signer/v1.js';
