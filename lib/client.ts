@@ -18,7 +18,13 @@ import { listAllMultipartUploads, listMultipartUploads } from './api/list-multip
 import { putObject } from './api/put-object.js';
 import { getObject, headObject } from './api/read-object.js';
 import { deleteObject } from './api/delete-object.js';
-import { resumableUpload as startResumableUpload, type ResumableUploadHandle, type ResumableUploadOptions } from './upload/index.js';
+import {
+  resumableUpload as startResumableUpload,
+  resumableUploadFromSource as startSourceUpload,
+  type ResumableUploadHandle,
+  type ResumableUploadOptions,
+  type SourceUploadOptions,
+} from './upload/index.js';
 import type * as T from './api/types.js';
 
 /** How an OssClient connects, signs, retries and times out. */
@@ -193,6 +199,14 @@ export class OssClient {
    */
   resumableUpload(options: ResumableUploadOptions): ResumableUploadHandle {
     return startResumableUpload(this, options);
+  }
+
+  /**
+   * Uploads the bytes of a ByteSource (e.g. generated data) the way resumableUpload() uploads a
+   * file, without a checkpoint: nothing could resume it later, so a cancel or failure aborts it.
+   */
+  resumableUploadFromSource(options: SourceUploadOptions): ResumableUploadHandle {
+    return startSourceUpload(this, options);
   }
 
   /** Closes every pooled connection. In-flight requests fail. */

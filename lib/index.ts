@@ -24,6 +24,7 @@ export { presignQueryV4 } from './signer/v4.js';
 export { validateBucketName, validateObjectKey } from './validate.js';
 export {
   resumableUpload,
+  resumableUploadFromSource,
   OssUploadLockedError,
   DEFAULT_PART_SIZE,
   MIN_PART_SIZE,
@@ -38,6 +39,8 @@ export {
   type ResumableUploadHandle,
   type ResumableUploadOptions,
   type ResumableUploadResult,
+  type SourceUploadOptions,
+  type ByteSource,
   type ResumeCheck,
   type PartPlan,
   type PlannedPart,
