@@ -88,9 +88,9 @@ t.test('resumableUploadFromSource', async (t) => {
 
   t.test('what a source cannot take is refused before any request', async (t) => {
     const source = generatedSource(PART, 5);
-    await t.rejects(resumableUploadFromSource(client, { source, key: 'x', checkpointDir: fx.checkpointDir } as never), { argument: 'checkpointDir' });
-    await t.rejects(resumableUploadFromSource(client, { source, key: 'x', file: '/etc/hostname' } as never), { argument: 'source' });
-    await t.rejects(resumableUploadFromSource(client, { source: { size: 10 } as never, key: 'x' }), { argument: 'source' });
+    await t.rejects(resumableUploadFromSource(client, { source, key: 'x', checkpointDir: fx.checkpointDir } as never).done, { name: 'OssInvalidArgumentError', argument: 'checkpointDir' });
+    await t.rejects(resumableUploadFromSource(client, { source, key: 'x', file: '/etc/hostname' } as never).done, { name: 'OssInvalidArgumentError', argument: 'source' });
+    await t.rejects(resumableUploadFromSource(client, { source: { size: 10 } as never, key: 'x' }).done, { name: 'OssInvalidArgumentError', argument: 'source' });
     t.same(server.stats.requests, {}, 'no request was sent');
   });
 });
