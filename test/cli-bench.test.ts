@@ -139,32 +139,53 @@ t.test('the table, the recommendation and the plan, without --json', async (t) =
   t.notMatch(result.stderr, /billed/, 'no billing warning for a loopback endpoint');
 });
 
-t.test('Ctrl-C aborts the upload in flight and removes what the bench uploaded', async (t) => {
+/** A measured upload of the bench (not its warm-up). */
+const isMeasured = (key: string): boolean => key.includes('/oss-resumable-bench-') && !key.endsWith('/warmup');
+
+/**
+ * Runs a bench whose every part stalls once the sweep proper starts, and sends `signal` while a
+ * measured upload is surely in flight. Resolves with the result and that upload's run prefix.
+ */
+async function benchSignalledInFlight(signal: NodeJS.Signals, extra: string[]): Promise<{ result: Awaited<ReturnType<typeof runCli>>; runPrefix: string }> {
   let stderr = '';
-  let runPrefix: string | undefined;
-  const result = await runCli(['bench', `oss://${BUCKET}/perf/`, ...SWEEP, '--runs', '4', '--json'], {
+  let runPrefix = '';
+  const result = await runCli(['bench', `oss://${BUCKET}/perf/`, ...SWEEP, '--runs', '4', ...extra], {
     env,
     timeoutMs: 60_000,
     onSpawn: (child) => {
       child.stderr!.on('data', (text: string) => (stderr += text));
       void (async () => {
-        // Once the sweep proper runs, a part stalls, so an upload is surely in flight at the signal.
         await waitFor(() => stderr.includes('Planned:'), 'the warm-up to end', 30_000);
         server.faults.add({ api: 'UploadPart', times: Infinity, action: { type: 'stall', ms: 60_000 } });
-        const measured = () => server.listUploads(BUCKET).find((u) => u.key.includes('/oss-resumable-bench-') && !u.key.endsWith('/warmup'));
+        const measured = () => server.listUploads(BUCKET).find((u) => isMeasured(u.key));
         await waitFor(() => measured() !== undefined, 'a measured upload in flight', 30_000);
         runPrefix = measured()!.key.replace(/[^/]+$/, '');
-        child.kill('SIGINT');
+        child.kill(signal);
       })();
     },
   });
+  return { result, runPrefix };
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  t.test(`${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} aborts the upload in flight and removes what the bench uploaded`, async (t) => {
+    const { result, runPrefix } = await benchSignalledInFlight(signal, ['--json']);
+    server.faults.clear();
+    t.equal(result.code, 130, `exit code 130 (stderr: ${result.stderr})`);
+    t.match(result.stderr, /interrupted: stopping the upload in flight, aborting it/);
+    const report = JSON.parse(result.stdout);
+    t.equal(report.interrupted, true, 'the JSON says it was interrupted');
+    t.equal(report.prefix, runPrefix);
+    await checkServerClean(t, runPrefix);
+  });
+}
+
+t.test('kill -9 of the bench: its upload process notices and aborts the upload on its own', async (t) => {
+  const { result } = await benchSignalledInFlight('SIGKILL', []);
+  t.equal(result.signal, 'SIGKILL');
+  await waitFor(() => !server.listUploads(BUCKET).some((u) => isMeasured(u.key)), 'the orphaned upload process to abort its upload', 20_000);
   server.faults.clear();
-  t.equal(result.code, 130, `exit code 130 (stderr: ${result.stderr})`);
-  t.match(result.stderr, /interrupted: stopping the upload in flight, aborting it/);
-  const report = JSON.parse(result.stdout);
-  t.equal(report.interrupted, true, 'the JSON says it was interrupted');
-  t.equal(report.prefix, runPrefix);
-  await checkServerClean(t, runPrefix!);
+  t.same(server.listUploads(BUCKET).map((u) => u.key), ['perf/someone-elses-upload.bin'], 'only the other upload is left');
 });
 
 t.test('--local: the mock in a process of its own, with a long-link model', async (t) => {

@@ -1,6 +1,7 @@
 // One measured upload: a fresh client (as a fresh `upload` process would have), the real engine
 // from a generated source or a file, and what it cost: wall time, CPU, peak RSS, and every
-// request's timing from the transport's observer.
+// request's timing from the transport's observer. The bench runs it in a process of its own
+// (upload-process.ts), so the CPU and RSS are this upload's alone.
 import { OssClient, type OssClientOptions } from '../client.js';
 import type { ByteSource } from '../hash/read-range.js';
 import type { RequestTiming } from '../transport/observer.js';
@@ -26,7 +27,7 @@ export interface MeasuredUpload {
   seconds: number;
   /** Process CPU (user + system) over the upload. */
   cpuSeconds: number;
-  /** Largest resident set sampled during the upload. */
+  /** Largest resident set during the upload (in its own process: the process's high-water mark). */
   peakRssBytes: number;
   requests: RequestRecord[];
   /** Why the upload failed (it was aborted); undefined on success. */
@@ -48,11 +49,14 @@ export interface MeasureOptions {
 export async function measureUpload(options: MeasureOptions): Promise<MeasuredUpload> {
   const { configuration } = options;
   const requests: RequestRecord[] = [];
+  let recording = true;
   const client = new OssClient({
     ...options.client,
     // As `upload` sizes its pool: every part in flight gets a connection.
     connections: connectionsFor(configuration.parallel),
-    observer: (timing) => requests.push(recordOf(timing)),
+    observer: (timing) => {
+      if (recording) requests.push(recordOf(timing));
+    },
   });
   let peakRssBytes = process.memoryUsage.rss();
   const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss())), RSS_SAMPLE_MS);
@@ -64,6 +68,9 @@ export async function measureUpload(options: MeasureOptions): Promise<MeasuredUp
     parallel: configuration.parallel,
     forceMultipart: true,
     onProgress: options.onProgress,
+    // The bucket's default class could be IA or Archive, whose minimum storage durations would
+    // bill every deleted bench object for 30 days or more.
+    headers: { 'x-oss-storage-class': 'Standard' },
   };
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -84,9 +91,27 @@ export async function measureUpload(options: MeasureOptions): Promise<MeasuredUp
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
-  peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+  // The kernel's high-water mark catches a peak between two samples (bench runs each upload in a fresh process).
+  peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+  recording = false; // what follows is cleanup, not the upload
+  if (error) await abortUploadsOf(client, options.bucket, options.key);
   await client.close();
   return { bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes, requests, error };
+}
+
+/**
+ * After a failed or cancelled upload: aborts every multipart upload of its key (the bench's own,
+ * unique per run). The engine aborts the upload it knows; one cancelled while Initiate was on
+ * its way exists on the server without the engine ever learning its id.
+ */
+async function abortUploadsOf(client: OssClient, bucket: string, key: string): Promise<void> {
+  try {
+    for (const upload of await client.listAllMultipartUploads({ bucket, prefix: key })) {
+      if (upload.key === key) await client.abortMultipartUpload({ bucket, key, uploadId: upload.uploadId }).catch(() => {});
+    }
+  } catch {
+    // The bench's final cleanup lists the whole run prefix again.
+  }
 }
 
 function recordOf(timing: RequestTiming): RequestRecord {

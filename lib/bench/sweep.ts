@@ -6,8 +6,8 @@
 import { OssClient, type OssClientOptions } from '../client.js';
 import { OssServiceError } from '../errors.js';
 import { sizeAsTyped } from '../cli/format.js';
-import { generatedSource } from './generated-source.js';
-import { measureUpload, type MeasuredUpload } from './measure-upload.js';
+import type { MeasuredUpload } from './measure-upload.js';
+import { measureInProcess } from './upload-process.js';
 import { automaticSize, label, rotationSchedule, warmupConfiguration, type BenchConfiguration, type ScheduledRun } from './plan.js';
 
 /** How long cleanup requests retry: long enough for a blip, short enough that Ctrl-C stays prompt. */
@@ -29,8 +29,6 @@ export interface SweepOptions {
   keep: boolean;
   /** Aborted on Ctrl-C / SIGTERM: the upload in flight is cancelled (and aborted), nothing more starts. */
   signal: AbortSignal;
-  /** Between uploads: a full garbage collection, so each run's peak RSS starts from the same heap. */
-  collectGarbage?: (() => void) | undefined;
 }
 
 export interface SweepListener {
@@ -95,9 +93,8 @@ export async function runSweep(options: SweepOptions, listener: SweepListener): 
   let size = options.file?.size ?? options.size ?? 0;
 
   const upload = async (key: string, configuration: BenchConfiguration, bytes: number, order: number, onSent?: (sent: number) => void): Promise<MeasuredUpload> => {
-    options.collectGarbage?.();
-    const data = options.file ? { file: options.file.path } : { source: generatedSource(bytes, seedOf(options.runId, order)) };
-    const measured = await measureUpload({ client: options.client, bucket, key, configuration, data, signal, onProgress: onSent && ((sent) => onSent(sent)) });
+    const data = options.file ? { file: options.file.path } : { generated: { size: bytes, seed: seedOf(options.runId, order) } };
+    const measured = await measureInProcess({ client: options.client, bucket, key, configuration, data }, signal, onSent && ((sent) => onSent(sent)));
     if (measured.error) return measured;
     completed.add(key);
     if (!options.keep) await deleteObject(key);

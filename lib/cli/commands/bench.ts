@@ -6,8 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import { compareReports, parseReport, renderComparison } from '../../bench/compare.js';
 import { requestsCsv } from '../../bench/csv.js';
 import { startLocalMock, type LocalLink, type LocalMock } from '../../bench/local-mock.js';
@@ -107,7 +105,6 @@ export async function runBench(argv: string[], context: CommandContext): Promise
       file,
       keep: values.keep === true,
       signal: interrupt.signal,
-      collectGarbage: garbageCollector(),
     };
     const sweep = await runSweep(sweepOptions, progress);
     progress.clear();
@@ -267,17 +264,6 @@ function reportCleanup(output: Output, cleanup: { kept: string[]; left: string[]
 function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/**
- * A full garbage collection between uploads, so every run's peak RSS starts from the same heap and
- * no run pays for the garbage of the one before. This is the bench's own process, so exposing
- * gc() here retunes nothing anyone else relies on.
- */
-function garbageCollector(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  return () => gc();
 }
 
 function packageVersion(): string {
