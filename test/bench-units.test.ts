@@ -1,6 +1,7 @@
 // The bench's pure parts: statistics, the plan (configurations, rotation, sizes), the
 // recommendation, `bench compare` and the CSV, on inputs whose answers are known.
 import t from 'tap';
+import { announcement, isLoopbackEndpoint } from '../lib/bench/announce.js';
 import { compareReports, parseReport, renderComparison } from '../lib/bench/compare.js';
 import { requestsCsv } from '../lib/bench/csv.js';
 import type { MeasuredUpload, RequestRecord } from '../lib/bench/measure-upload.js';
@@ -194,4 +195,32 @@ t.test('the CSV: one row per request, times from the bench start, cells quoted w
   t.equal(lines[2], '100 × 2,100,2,1,UploadPart,1,1,100,100.000,110.000,150.000,151.000,200,');
   t.equal(lines[3], '100 × 2,100,2,1,UploadPart,2,1,100,105.000,110.000,150.000,151.000,200,');
   t.equal(lines[4], '100 × 2,100,2,1,UploadPart,3,2,100,120.000,110.000,,151.000,,"ECONNRESET, ""cut"""', 'a failed attempt: no answer, its error quoted');
+});
+
+t.test('the announcement: the plan, and a billing warning unless the endpoint is this machine', async (t) => {
+  const input = {
+    configurations: configurationsOf([8 * MiB, 16 * MiB], [2, 4]),
+    runs: 3,
+    size: 64 * MiB,
+    file: undefined,
+    bucket: 'b',
+    runPrefix: 'tmp/oss-resumable-bench-x/',
+    endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+    local: false,
+    keep: false,
+  };
+  const remote = announcement(input);
+  t.equal(remote.plan, 'bench: part sizes 8MiB, 16MiB × parallel 2, 4, 3 runs each: 12 uploads of generated data, 768.0 MiB plus a warm-up, to oss://b/tmp/oss-resumable-bench-x/');
+  // Per round: (8 + 3) × 2 + (4 + 3) × 2 = 36 requests; three rounds.
+  t.match(remote.billing, /^this uploads 768\.0 MiB to https:\/\/oss-cn-hangzhou\.aliyuncs\.com, which may be billed: OSS charges for requests \(about 108 here\)/);
+  t.match(remote.billing, /Each object is deleted as soon as it is measured\.$/);
+  t.match(announcement({ ...input, keep: true }).billing, /With --keep the objects stay, and are stored at your cost/);
+  t.match(announcement({ ...input, size: undefined }).plan, /up to 12\.0 GiB \(each upload sized after the warm-up\)/);
+  t.match(announcement({ ...input, file: { path: '/data/big.iso', size: MiB * 100 } }).plan, /12 uploads of the file \/data\/big\.iso, 1\.2 GiB/);
+  for (const endpoint of ['http://127.0.0.1:9000', 'http://localhost:9000', 'http://[::1]:9000']) {
+    t.equal(announcement({ ...input, endpoint }).billing, undefined, `${endpoint}: no warning`);
+  }
+  t.equal(announcement({ ...input, local: true, endpoint: 'http://127.0.0.1:1' }).billing, undefined, '--local: no warning');
+  t.ok(isLoopbackEndpoint('http://127.8.9.10'));
+  t.notOk(isLoopbackEndpoint('http://10.0.0.1:9000'), 'a LAN address may be a billed gateway');
 });

@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { announcement } from '../../bench/announce.js';
 import { compareReports, parseReport, renderComparison } from '../../bench/compare.js';
 import { requestsCsv } from '../../bench/csv.js';
 import { startLocalMock, type LocalLink, type LocalMock } from '../../bench/local-mock.js';
 import {
-  AUTO_SIZE_MAX,
   configurationProblem,
   configurationsOf,
   DEFAULT_PARALLELS,
@@ -28,7 +28,7 @@ import { asUsageError, parseCommandArgs, parseOssUrl, parsePositiveInt, parseSiz
 import { BenchProgress } from '../bench-progress.js';
 import type { CommandContext } from '../command.js';
 import { CONNECTION_OPTIONS, resolveClientSettings, secretValues, type ClientSettings } from '../config.js';
-import { formatBytes, sizeAsTyped } from '../format.js';
+import { sizeAsTyped } from '../format.js';
 import { HELP } from '../help.js';
 import { Output } from '../output.js';
 
@@ -90,7 +90,9 @@ export async function runBench(argv: string[], context: CommandContext): Promise
     const runId = newRunId();
     const runPrefix = `${plan.prefix}oss-resumable-bench-${runId}/`;
     asUsageError(() => validateObjectKey(`${runPrefix}${sizeAsTyped(Math.max(...plan.configurations.map((c) => c.partSize)))}x256-run${MAX_RUNS}`), 'bench');
-    announce(progress, output, { ...plan, file, bucket, runPrefix, endpoint: client.endpoint, keep: values.keep === true });
+    const said = announcement({ ...plan, file, bucket, runPrefix, endpoint: client.endpoint, local: plan.local !== undefined, keep: values.keep === true });
+    progress.note(said.plan);
+    if (said.billing) output.warn(said.billing);
 
     const startedAt = new Date();
     const started = performance.now();
@@ -220,39 +222,6 @@ async function fileToUpload(path: string): Promise<{ path: string; size: number 
 function clientOptions(settings: ClientSettings): SweepOptions['client'] {
   const { endpoint, region, signatureVersion, credentials, retry, timeouts } = settings;
   return { endpoint, region, signatureVersion, credentials, retry, timeouts };
-}
-
-/** What will happen, before it happens: the sweep, where its keys go, and what a real account pays. */
-function announce(
-  progress: BenchProgress,
-  output: Output,
-  plan: BenchPlan & { file: { path: string; size: number } | undefined; bucket: string; runPrefix: string; endpoint: string; keep: boolean },
-): void {
-  const sizes = [...new Set(plan.configurations.map((c) => sizeAsTyped(c.partSize)))].join(', ');
-  const parallels = [...new Set(plan.configurations.map((c) => c.parallel))].join(', ');
-  const uploads = plan.configurations.length * plan.runs;
-  const each = plan.file?.size ?? plan.size;
-  const amount = each === undefined ? `up to ${formatBytes(uploads * AUTO_SIZE_MAX)} (each upload sized after the warm-up)` : formatBytes(uploads * each);
-  const data = plan.file ? `the file ${plan.file.path}` : 'generated data';
-  progress.note(
-    `bench: part sizes ${sizes} × parallel ${parallels}, ${plan.runs} run${plan.runs === 1 ? '' : 's'} each: ${uploads} uploads of ${data}, ${amount} plus a warm-up, to oss://${plan.bucket}/${plan.runPrefix}`,
-  );
-  if (plan.local === undefined && !isLoopback(plan.endpoint)) {
-    output.warn(
-      `this uploads ${amount} to ${plan.endpoint}, which may be billed: OSS charges for requests (about ${estimatedRequests(plan, each)} here) and for storage while objects exist, and some networks and endpoints (transfer acceleration, cross-region) charge for the traffic. ${plan.keep ? 'With --keep the objects stay, and are stored at your cost, until you delete them.' : 'Each object is deleted as soon as it is measured.'}`,
-    );
-  }
-}
-
-function estimatedRequests(plan: BenchPlan, each: number | undefined): string {
-  if (each === undefined) return 'a few per part';
-  const perRun = plan.configurations.map((c) => Math.ceil(each / c.partSize) + 3); // parts + Initiate, Complete, Delete
-  return String(plan.runs * perRun.reduce((sum, n) => sum + n, 0));
-}
-
-function isLoopback(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }
 
 function reportCleanup(output: Output, cleanup: { kept: string[]; left: string[]; uploadsAborted: number }, bucket: string, keep: boolean): void {
