@@ -231,6 +231,14 @@ t.test('bench compare: per-configuration changes from A to B', async (t) => {
   t.match(missing.stderr, /cannot read .*nope\.json \(ENOENT\)/);
 });
 
+t.test('refused from the start (no such bucket): the error alone, exit 1, nothing to clean up', async (t) => {
+  const result = await runCli(['bench', 'oss://no-such-bucket/perf/', '--size', '1MiB', '--part-size', '512KiB', '--parallel', '1', '--runs', '1', '--json'], { env });
+  t.equal(result.code, 1);
+  t.match(JSON.parse(result.stdout), { error: { code: 'NoSuchBucket' } }, 'one JSON document: the error');
+  t.match(result.stderr, /error: InitiateMultipartUpload: OSS 404 NoSuchBucket/);
+  t.notMatch(result.stderr, /could not (list|remove)/, 'no cleanup warnings: the server refused every Initiate');
+});
+
 t.test('bad flags are usage errors (exit 2), found before any request', async (t) => {
   const before = JSON.stringify(server.stats.requests);
   const cases: Array<[string[], RegExp]> = [

@@ -30,7 +30,7 @@ export function announcement(input: AnnounceInput): Announcement {
   const each = input.file?.size ?? input.size;
   const amount = each === undefined ? `up to ${formatBytes(uploads * AUTO_SIZE_MAX)} (each upload sized after the warm-up)` : formatBytes(uploads * each);
   const data = input.file ? `the file ${input.file.path}` : 'generated data';
-  const plan = `bench: part sizes ${sizes} × parallel ${parallels}, ${input.runs} run${input.runs === 1 ? '' : 's'} each: ${uploads} uploads of ${data}, ${amount} plus a warm-up, to oss://${input.bucket}/${input.runPrefix}`;
+  const plan = `bench: part sizes ${sizes} × parallel ${parallels}, ${input.runs} run${input.runs === 1 ? '' : 's'} each: ${uploads} upload${uploads === 1 ? '' : 's'} of ${data}, ${amount} plus a warm-up, to oss://${input.bucket}/${input.runPrefix}`;
   if (input.local || isLoopbackEndpoint(input.endpoint)) return { plan, billing: undefined };
   const kept = input.keep ? 'With --keep the objects stay, and are stored at your cost, until you delete them.' : 'Each object is deleted as soon as it is measured.';
   const billing = `this uploads ${amount} to ${input.endpoint}, which may be billed: OSS charges for requests (${requestCount(input, each)} here) and for storage while objects exist, and some networks and endpoints (transfer acceleration, cross-region) charge for the traffic. ${kept}`;

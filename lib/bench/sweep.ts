@@ -142,10 +142,17 @@ export async function runSweep(options: SweepOptions, listener: SweepListener): 
       for (const key of [...completed]) await deleteObject(key);
       cleanup.left.push(...completed);
     }
-    await abortLeftovers(admin, bucket, runPrefix, cleanup, listener);
+    // When the server refused every Initiate (bad credentials, no such bucket), no upload can exist.
+    const measured = [warmup?.measured, ...runs.map((r) => r.measured)];
+    if (measured.some((m) => m && mayHaveStartedUpload(m))) await abortLeftovers(admin, bucket, runPrefix, cleanup, listener);
     await admin.close();
   }
   return { runPrefix, size, warmup, runs, interrupted: signal.aborted, failure, cleanup };
+}
+
+/** An Initiate that was answered 2xx, or not answered at all (it may have been carried out). */
+function mayHaveStartedUpload(measured: MeasuredUpload): boolean {
+  return measured.requests.some((q) => q.api === 'InitiateMultipartUpload' && (q.status === undefined || q.status < 300));
 }
 
 /** Aborts every multipart upload under the run's own prefix, and nothing else. */
