@@ -231,6 +231,20 @@ t.test('bench compare: per-configuration changes from A to B', async (t) => {
   t.match(missing.stderr, /cannot read .*nope\.json \(ENOENT\)/);
 });
 
+t.test('--file: the same file every run, read from disk', async (t) => {
+  const file = join(work, 'data.bin');
+  await writeFile(file, Buffer.alloc(MiB, 7));
+  const before = server.stats.bytesReceived;
+  const result = await runCli(['bench', `oss://${BUCKET}/perf/`, '--file', file, '--part-size', '512KiB', '--parallel', '2', '--runs', '2', '--json'], { env, timeoutMs: 60_000 });
+  t.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  t.match(report, { data: 'file', file, size: MiB });
+  t.match(report.configurations[0], { partSize: 512 * 1024, parallel: 2, parts: 2, failedRuns: 0 });
+  t.equal(report.configurations[0].runs.length, 2);
+  t.ok(server.stats.bytesReceived - before >= 2 * MiB, 'the file was sent each run');
+  await checkServerClean(t, report.prefix);
+});
+
 t.test('refused from the start (no such bucket): the error alone, exit 1, nothing to clean up', async (t) => {
   const result = await runCli(['bench', 'oss://no-such-bucket/perf/', '--size', '1MiB', '--part-size', '512KiB', '--parallel', '1', '--runs', '1', '--json'], { env });
   t.equal(result.code, 1);
