@@ -251,6 +251,12 @@ t.test('refused from the start (no such bucket): the error alone, exit 1, nothin
   t.match(JSON.parse(result.stdout), { error: { code: 'NoSuchBucket' } }, 'one JSON document: the error');
   t.match(result.stderr, /error: InitiateMultipartUpload: OSS 404 NoSuchBucket/);
   t.notMatch(result.stderr, /could not (list|remove)/, 'no cleanup warnings: the server refused every Initiate');
+
+  const before = JSON.stringify(server.stats.requests);
+  const csv = await runCli(['bench', `oss://${BUCKET}/perf/`, '--csv', join(work, 'no-such-dir', 'x.csv')], { env });
+  t.equal(csv.code, 1, 'an unwritable --csv path is a failure (the command line was right)');
+  t.match(csv.stderr, /cannot write --csv .*x\.csv \(ENOENT\)/);
+  t.equal(JSON.stringify(server.stats.requests), before, 'found before any request');
 });
 
 t.test('bad flags are usage errors (exit 2), found before any request', async (t) => {

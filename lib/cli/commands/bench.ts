@@ -4,7 +4,7 @@
 // model, `bench compare A.json B.json` sets two results side by side.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { announcement } from '../../bench/announce.js';
 import { compareReports, parseReport, renderComparison } from '../../bench/compare.js';
@@ -73,8 +73,12 @@ export async function runBench(argv: string[], context: CommandContext): Promise
   if (file && plan.size !== undefined) throw new UsageError('--size and --file: the file is uploaded whole, so its size is the size; leave out --size', 'bench');
   const problem = (file ?? plan.size) === undefined ? undefined : sizeProblem(file?.size ?? plan.size!, plan.configurations);
   if (problem) throw new UsageError(`${file ? `--file ${values.file}` : `--size ${values.size}`}: ${problem}`, 'bench');
+  const runId = newRunId();
+  const runPrefix = `${plan.prefix}oss-resumable-bench-${runId}/`;
+  // The longest key the sweep will write must be a valid key (a long prefix could make it too long).
+  asUsageError(() => validateObjectKey(`${runPrefix}${sizeAsTyped(Math.max(...plan.configurations.map((c) => c.partSize)))}x256-run${MAX_RUNS}`), 'bench');
   // Opened now, so an unwritable path fails before anything is uploaded.
-  const csv = values.csv === undefined ? undefined : await open(values.csv, 'w');
+  const csv = values.csv === undefined ? undefined : await openCsv(values.csv);
 
   const progress = new BenchProgress(output, output.progressStream);
   const interrupt = new AbortController();
@@ -87,9 +91,6 @@ export async function runBench(argv: string[], context: CommandContext): Promise
     if (plan.local) mock = await startLocalMock(plan.local);
     const client = mock ? { endpoint: mock.url, credentials: mock.credentials, retry: {}, timeouts: {} } : clientOptions(settings!);
     const bucket = mock?.bucket ?? plan.bucket!;
-    const runId = newRunId();
-    const runPrefix = `${plan.prefix}oss-resumable-bench-${runId}/`;
-    asUsageError(() => validateObjectKey(`${runPrefix}${sizeAsTyped(Math.max(...plan.configurations.map((c) => c.partSize)))}x256-run${MAX_RUNS}`), 'bench');
     const said = announcement({ ...plan, file, bucket, runPrefix, endpoint: client.endpoint, local: plan.local !== undefined, keep: values.keep === true });
     progress.note(said.plan);
     if (said.billing) output.warn(said.billing);
@@ -217,6 +218,14 @@ function wholeMilliseconds(text: string): number {
 async function fileToUpload(path: string): Promise<{ path: string; size: number }> {
   const absolute = resolve(path);
   return { path: absolute, size: (await readFileIdentity(absolute)).size };
+}
+
+async function openCsv(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'w');
+  } catch (error) {
+    throw new Error(`cannot write --csv ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give a path in a writable directory`);
+  }
 }
 
 function clientOptions(settings: ClientSettings): SweepOptions['client'] {
