@@ -1,9 +1,9 @@
 // One part: read it once into the worker's reusable buffer, hash it from memory (MD5, and CRC-64
 // when asked) and send that buffer; or, for a part too large to buffer, hash its file range by
-// streaming it and then stream the range again for the send.
+// streaming it and then stream the range again for the send. A ByteSource is read the same way.
 import { OssChecksumError } from '../errors.js';
-import { crc64OfBytes, md5OfFileRange, readAndDigest } from '../hash/md5.js';
-import type { OpenedFile } from '../hash/read-range.js';
+import { crc64OfBytes, crc64OfChunks, md5OfFileRange, readAndDigest } from '../hash/md5.js';
+import { byteSourceStream, isByteSource, type RangeReadable } from '../hash/read-range.js';
 import type { OssClient } from '../client.js';
 import type { BodySource, PartInfo } from '../api/types.js';
 import type { CheckpointPart } from './checkpoint.js';
@@ -24,8 +24,8 @@ export interface PartTarget {
 
 /** A part ready to send: its body and its digests. */
 export interface PreparedPart {
-  /** The bytes in the worker's buffer, or the file range when the part is not buffered. */
-  body: Uint8Array | { file: string; start: number; end: number };
+  /** The bytes in the worker's buffer, or the file range (a source's stream) when the part is not buffered. */
+  body: BodySource;
   /** Base64 MD5. */
   md5: string;
   /** Unsigned decimal CRC-64/ECMA, when computed locally. */
@@ -37,7 +37,7 @@ export interface PreparedPart {
  * its file range. `localCrc64` adds the CRC-64 to the same pass.
  */
 export async function preparePart(
-  file: string | OpenedFile,
+  file: RangeReadable,
   part: PlannedPart,
   buffer: Buffer | undefined,
   localCrc64: boolean,
@@ -46,6 +46,10 @@ export async function preparePart(
   if (buffer) {
     const { bytes, digest } = await readAndDigest(file, part.start, part.end, buffer, signal, { crc64: localCrc64 });
     return { body: bytes, md5: digest.base64, crc64: digest.crc64 };
+  }
+  if (isByteSource(file)) {
+    const digest = await md5OfFileRange(file, part.start, part.end, signal, { crc64: localCrc64 });
+    return { body: { stream: () => byteSourceStream(file, part.start, part.end), length: part.size }, md5: digest.base64, crc64: digest.crc64 };
   }
   const filePath = typeof file === 'string' ? file : file.path;
   const digest = await md5OfFileRange(filePath, part.start, part.end, signal, { crc64: localCrc64 });
@@ -96,7 +100,8 @@ export async function uploadPreparedPart(target: PartTarget, part: PlannedPart, 
 }
 
 /** A part's CRC-64 after all: only for servers that report none (OSS always does). */
-export async function crc64Of(body: PreparedPart['body'] & BodySource, signal: AbortSignal): Promise<string> {
+export async function crc64Of(body: BodySource, signal: AbortSignal): Promise<string> {
   if (body instanceof Uint8Array) return crc64OfBytes(body);
+  if ('stream' in body) return crc64OfChunks(body.stream());
   return (await md5OfFileRange(body.file, body.start, body.end, signal, { crc64: true })).crc64 as string; // asked for
 }

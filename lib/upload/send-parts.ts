@@ -1,7 +1,7 @@
 // The parallel part sender: `parallel` workers take pending parts in order, each reading and
 // hashing a part into its own reusable buffer and then sending it, and record every finished part.
 import { setMaxListeners } from 'node:events';
-import type { OpenedFile } from '../hash/read-range.js';
+import type { RangeReadable } from '../hash/read-range.js';
 import { isRetryable } from '../transport/retry.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { PartBufferPool } from './part-buffers.js';
@@ -13,8 +13,8 @@ const LISTENERS_PER_PART = 3;
 
 export interface SendPartsOptions {
   target: PartTarget;
-  /** The file, open for the buffered reads, or its path. */
-  file: string | OpenedFile;
+  /** The file, open for the buffered reads, or its path; or the ByteSource to read parts from. */
+  file: RangeReadable;
   /** One reusable buffer per worker; undefined when the parts are too large to buffer. */
   buffers: PartBufferPool | undefined;
   parallel: number;

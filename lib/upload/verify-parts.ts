@@ -1,14 +1,14 @@
 // Re-reading recorded parts to prove they are still the file's bytes, where no upload follows to
 // do it on the way (an object an earlier run completed): `parallel` readers, the part buffers of
 // the upload, the same read-and-hash pass as a part about to be sent.
-import type { OpenedFile } from '../hash/read-range.js';
+import type { RangeReadable } from '../hash/read-range.js';
 import type { CheckpointPart } from './checkpoint.js';
 import type { PartBufferPool } from './part-buffers.js';
 import { preparePart } from './part-uploader.js';
 import type { PlannedPart } from './plan.js';
 
 export interface VerifyPartsOptions {
-  file: string | OpenedFile;
+  file: RangeReadable;
   buffers: PartBufferPool | undefined;
   parallel: number;
   signal: AbortSignal;
