@@ -7,6 +7,7 @@ import { CredentialsCache, defaultSignatureVersion, regionFromHost, type Credent
 import { HttpTransport, DEFAULT_TIMEOUTS } from './transport/http.js';
 import { parseEndpoint } from './transport/endpoint.js';
 import { DEFAULT_RETRY, type RetryOptions } from './transport/retry.js';
+import type { RequestObserver } from './transport/observer.js';
 import { validateBucketName, validateObjectKey } from './validate.js';
 import { initiateMultipartUpload } from './api/initiate-multipart-upload.js';
 import { uploadPart } from './api/upload-part.js';
@@ -16,7 +17,14 @@ import { abortMultipartUpload } from './api/abort-multipart-upload.js';
 import { listAllMultipartUploads, listMultipartUploads } from './api/list-multipart-uploads.js';
 import { putObject } from './api/put-object.js';
 import { getObject, headObject } from './api/read-object.js';
-import { resumableUpload as startResumableUpload, type ResumableUploadHandle, type ResumableUploadOptions } from './upload/index.js';
+import { deleteObject } from './api/delete-object.js';
+import {
+  resumableUpload as startResumableUpload,
+  resumableUploadFromSource as startSourceUpload,
+  type ResumableUploadHandle,
+  type ResumableUploadOptions,
+  type SourceUploadOptions,
+} from './upload/index.js';
 import type * as T from './api/types.js';
 
 /** How an OssClient connects, signs, retries and times out. */
@@ -50,6 +58,12 @@ export interface OssClientOptions {
    * and so the most parts a resumable upload sends at once whatever its `parallel`.
    */
   connections?: number | undefined;
+  /**
+   * Told how every attempt of every request went: when it started, when its last body byte was
+   * handed to the connection, when the answer's headers came, its status and bytes, the API and
+   * part number (what `oss-resumable bench` records). Unset, nothing is timed.
+   */
+  observer?: RequestObserver | undefined;
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -114,6 +128,7 @@ export class OssClient {
       retry,
       timeouts,
       connections,
+      observer: options.observer,
       userAgent: `oss-resumable/${VERSION} (node ${process.version})`,
     });
   }
@@ -173,12 +188,25 @@ export class OssClient {
     return getObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
   }
 
+  /** Deletes the object; a key with no object is not an error (OSS answers 204 either way). */
+  async deleteObject(input: T.DeleteObjectInput): Promise<T.ResponseInfo> {
+    return deleteObject(this.transport, this.#bucket(input), { ...input, key: validateObjectKey(input.key) });
+  }
+
   /**
    * Uploads a local file with resumable multipart upload (or one PutObject when it fits in a
    * part). Returns a handle: `await` it or its `done`, or `cancel()` / `pause()` it.
    */
   resumableUpload(options: ResumableUploadOptions): ResumableUploadHandle {
     return startResumableUpload(this, options);
+  }
+
+  /**
+   * Uploads the bytes of a ByteSource (e.g. generated data) the way resumableUpload() uploads a
+   * file, without a checkpoint: nothing could resume it later, so a cancel or failure aborts it.
+   */
+  resumableUploadFromSource(options: SourceUploadOptions): ResumableUploadHandle {
+    return startSourceUpload(this, options);
   }
 
   /** Closes every pooled connection. In-flight requests fail. */

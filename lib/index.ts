@@ -16,6 +16,7 @@ export type * from './api/types.js';
 export type { Credentials, CredentialsProvider, CredentialsSource, SignatureVersion, SignableRequest, SignerConfig } from './signer/index.js';
 export type { V4Options } from './signer/v4.js';
 export type { RetryOptions } from './transport/retry.js';
+export type { RequestObserver, RequestTiming } from './transport/observer.js';
 export type { UploadRetryEvent } from './upload/retry-report.js';
 export { signRequest, regionFromHost } from './signer/index.js';
 export { presignQueryV1 } from './signer/v1.js';
@@ -23,6 +24,7 @@ export { presignQueryV4 } from './signer/v4.js';
 export { validateBucketName, validateObjectKey } from './validate.js';
 export {
   resumableUpload,
+  resumableUploadFromSource,
   OssUploadLockedError,
   DEFAULT_PART_SIZE,
   MIN_PART_SIZE,
@@ -37,6 +39,8 @@ export {
   type ResumableUploadHandle,
   type ResumableUploadOptions,
   type ResumableUploadResult,
+  type SourceUploadOptions,
+  type ByteSource,
   type ResumeCheck,
   type PartPlan,
   type PlannedPart,

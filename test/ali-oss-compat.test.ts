@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OSS from 'ali-oss';
+import { aliOssClient } from './helpers/ali-oss-client.js';
 import { BUCKET, CREDS, patternBytes, withMockServer } from './mock-server-helpers.js';
 
 const FILE_BYTES = 3 * 1024 * 1024 + 12345;
@@ -21,14 +22,7 @@ for (const version of ['v1', 'v4'] as const) {
     const file = join(dir, 'upload.bin');
     await writeFile(file, data);
 
-    const client = new OSS({
-      endpoint: server.url,
-      bucket: BUCKET,
-      accessKeyId: CREDS.accessKeyId,
-      accessKeySecret: CREDS.accessKeySecret,
-      secure: false,
-      ...(version === 'v4' ? { authorizationV4: true, region: 'oss-cn-hangzhou' } : {}),
-    });
+    const client = aliOssClient(server, version);
 
     const key = `compat/${version}/file with spaces+plus.bin`;
     const result = await client.multipartUpload(key, file, { partSize: PART_BYTES, parallel: 2 });

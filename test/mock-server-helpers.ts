@@ -45,7 +45,7 @@ export function pathFor(bucket: string | undefined, key: string | undefined): st
   return `/${bucket}/${key ? encodeKeyPath(key) : ''}`;
 }
 
-export async function ossRequest(server: MockServer, call: OssCall): Promise<OssReply> {
+export async function ossRequest(server: Pick<MockServer, 'url'>, call: OssCall): Promise<OssReply> {
   const query = call.query ?? {};
   const headers: Record<string, string> = { ...(call.headers ?? {}) };
   if (call.body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/octet-stream';
@@ -114,7 +114,7 @@ export async function complete(server: MockServer, key: string, uploadId: string
  * A signed request head (request line and headers, ending in a blank line) for a raw socket,
  * for framing an HTTP client would not send: chunked bodies by hand, conflicting lengths, stalls.
  */
-export function signedRequestHead(server: MockServer, call: { method: string; bucket?: string; key?: string; query?: Record<string, string>; headers?: Record<string, string> }): string {
+export function signedRequestHead(server: Pick<MockServer, 'port'>, call: { method: string; bucket?: string; key?: string; query?: Record<string, string>; headers?: Record<string, string> }): string {
   const query = call.query ?? {};
   const headers: Record<string, string> = { ...(call.headers ?? {}) };
   signRequest({ method: call.method, bucket: call.bucket, key: call.key, query, headers }, CREDS, new Date(), { version: 'v1' });
@@ -123,7 +123,7 @@ export function signedRequestHead(server: MockServer, call: { method: string; bu
 }
 
 /** Connects, lets `talk` write, and resolves with everything the server sent once it closes the connection. */
-export async function rawExchange(server: MockServer, talk: (socket: Socket) => void | Promise<void>): Promise<string> {
+export async function rawExchange(server: Pick<MockServer, 'port'>, talk: (socket: Socket) => void | Promise<void>): Promise<string> {
   const socket = connect(server.port, '127.0.0.1');
   await once(socket, 'connect');
   let answer = '';

@@ -62,9 +62,25 @@ t.test('routeOperation maps method and sub-resources to APIs', async (t) => {
   t.throws(() => route('POST', undefined, {}, { 'content-type': 'multipart/form-data; boundary=x', authorization: 'OSS a:b' }), { code: 'NotImplemented' }, 'a form upload carries no Authorization header');
   t.throws(() => route('PUT', 'k', { acl: '', versionId: 'v1' }), { code: 'NotImplemented' }, 'no versioning');
   t.throws(() => route('DELETE', 'k', { acl: '' }), { code: 'NotImplemented' });
-  t.throws(() => route('GET', 'k', { 'x-oss-process': 'image/resize,w_10' }), { code: 'NotImplemented' });
+  t.equal(route('GET', 'k', { 'x-oss-process': 'image/resize,w_10' }), 'GetProcessedImage');
+  t.equal(route('POST', 'k', { 'x-oss-process': '' }), 'ProcessObjectSave');
+  t.throws(() => route('POST', 'k', { 'x-oss-process': 'csv/select' }), { code: 'NotImplemented' }, 'SelectObject');
+  t.throws(() => route('HEAD', 'k', { 'x-oss-process': 'image/resize,w_10' }), { code: 'NotImplemented' });
   t.throws(() => route('OPTIONS', 'k', {}), { code: 'MethodNotAllowed', status: 405 });
-  t.throws(() => routeOperation('GET', undefined, undefined, {}, {}), { code: 'NotImplemented' });
+  t.equal(routeOperation('GET', undefined, undefined, {}, {}), 'ListBuckets');
+  t.equal(routeOperation('GET', undefined, undefined, { prefix: 'a', 'max-keys': '2' }, {}), 'ListBuckets');
+  t.throws(() => routeOperation('GET', undefined, undefined, { regions: '' }, {}), { code: 'NotImplemented' }, 'DescribeRegions is not ListBuckets');
+  t.throws(() => routeOperation('PUT', undefined, undefined, {}, {}), { code: 'NotImplemented' });
+  t.equal(route('DELETE', undefined, {}), 'DeleteBucket');
+  t.equal(route('DELETE', undefined, { OSSAccessKeyId: 'a', Expires: '1', Signature: 's' }), 'DeleteBucket', 'a presigned DeleteBucket');
+  t.throws(() => route('DELETE', undefined, { cors: '' }), { code: 'NotImplemented' }, 'DeleteBucketCors never deletes the bucket');
+  t.equal(route('GET', undefined, { bucketInfo: '' }), 'GetBucketInfo');
+  t.equal(route('GET', undefined, { acl: '' }), 'GetBucketAcl');
+  t.equal(route('PUT', undefined, { acl: '' }), 'PutBucketAcl');
+  t.equal(route('GET', undefined, { 'list-type': '2', prefix: 'p' }), 'ListObjectsV2');
+  t.equal(route('POST', undefined, { delete: '' }), 'DeleteMultipleObjects');
+  t.equal(route('HEAD', 'k', { objectMeta: '' }), 'GetObjectMeta');
+  t.throws(() => route('GET', 'k', { objectMeta: '' }), { code: 'NotImplemented' }, 'GetObjectMeta is HEAD only');
 });
 
 t.test('parseRange', async (t) => {

@@ -42,6 +42,7 @@ t.test('a dangling symlink, GetSymlink on a plain object, a missing target heade
   const got = await ossRequest(server, { method: 'GET', bucket: BUCKET, key: 'dangling' });
   t.equal(got.status, 404);
   t.equal(xmlField(got.text, 'Code'), 'SymlinkTargetNotExist');
+  t.equal(got.headers['x-oss-ec'], '0026-00000012', "OSS's documented EC for a missing symlink target");
   await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'nowhere', body: 'now here' });
   t.equal((await ossRequest(server, { method: 'GET', bucket: BUCKET, key: 'dangling' })).text, 'now here', 'followed once the target exists');
 
@@ -54,4 +55,20 @@ t.test('a dangling symlink, GetSymlink on a plain object, a missing target heade
   t.equal(xmlField(noTarget.text, 'Code'), 'InvalidArgument');
   const refused = await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'nowhere', query: { symlink: '' }, headers: { 'x-oss-symlink-target': 'x', 'x-oss-forbid-overwrite': 'true' } });
   t.equal(xmlField(refused.text, 'Code'), 'FileAlreadyExists');
+});
+
+t.test('a symlink to a symlink is 400 InvalidTargetType on GET, and in x-oss-err on HEAD', async (t) => {
+  const server = await withMockServer(t);
+  await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: 'data.txt', body: 'data' });
+  for (const [link, target] of [['one-link', 'data.txt'], ['two-link', 'one-link']]) {
+    t.equal((await ossRequest(server, { method: 'PUT', bucket: BUCKET, key: link!, query: { symlink: '' }, headers: { 'x-oss-symlink-target': target! } })).status, 200);
+  }
+  t.equal((await ossRequest(server, { method: 'GET', bucket: BUCKET, key: 'one-link' })).text, 'data', 'one link is followed');
+  const got = await ossRequest(server, { method: 'GET', bucket: BUCKET, key: 'two-link' });
+  t.equal(got.status, 400);
+  t.equal(xmlField(got.text, 'Code'), 'InvalidTargetType');
+  t.equal(xmlField(got.text, 'Target'), 'one-link');
+  const head = await ossRequest(server, { method: 'HEAD', bucket: BUCKET, key: 'two-link' });
+  t.equal(head.status, 400);
+  t.equal(xmlField(Buffer.from(head.headers['x-oss-err']!, 'base64').toString('utf8'), 'Code'), 'InvalidTargetType');
 });

@@ -4,14 +4,15 @@
 // the retry budget outlasts the freeze, and the one run finishes by itself. And a single part
 // the server holds unanswered (the `stall` fault) is abandoned within `--stall-timeout`.
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OssClient } from '../lib/client.js';
 import { resumableUpload, type UploadRetryEvent } from '../lib/index.js';
 import { runCli } from './helpers/cli-child.js';
 import { startMockChild } from './helpers/mock-child.js';
-import { seededBytes } from './helpers/seeded.js';
+import { objectBytes } from './helpers/object-bytes.js';
+import { seededFile } from './helpers/seeded.js';
 import { waitFor } from './helpers/wait.js';
 
 const BUCKET = 'stall-bucket';
@@ -25,19 +26,7 @@ const STALL_MS = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'oss-outage-stall-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(name: string, seed: number): { path: string; data: Buffer } {
-  const data = seededBytes(PARTS * PART - 333, seed);
-  const path = join(dir, name);
-  writeFileSync(path, data);
-  return { path, data };
-}
-
-async function objectBytes(c: OssClient, key: string): Promise<Buffer> {
-  const { body } = await c.getObject({ key });
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+const file = (name: string, seed: number) => seededFile(dir, name, PARTS * PART - 333, seed);
 
 t.test('the server is frozen (SIGSTOP) for 20 s mid-upload: the one run finishes by itself, byte-identical', async (t) => {
   const server = await startMockChild(t, { bucket: BUCKET, credentials: CREDENTIALS, dataDir: join(dir, 'data-frozen'), args: ['--latency-ms', '100'] });

@@ -3,14 +3,15 @@
 // object is the file; with a retry budget shorter than the outage the run fails cleanly, keeps its
 // checkpoint, and the next run resumes without resending the finished parts.
 import t from 'tap';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OssClient } from '../lib/client.js';
 import { OssNetworkError } from '../lib/errors.js';
 import { checkpointPaths, resumableUpload, type UploadRetryEvent } from '../lib/index.js';
 import { startMockChild } from './helpers/mock-child.js';
-import { seededBytes } from './helpers/seeded.js';
+import { objectBytes } from './helpers/object-bytes.js';
+import { seededFile } from './helpers/seeded.js';
 import { waitFor } from './helpers/wait.js';
 
 const BUCKET = 'outage-bucket';
@@ -30,19 +31,7 @@ function client(retry: ConstructorParameters<typeof OssClient>[0]['retry'] = {})
   return c;
 }
 
-function file(name: string, seed: number): { path: string; data: Buffer } {
-  const data = seededBytes(PARTS * PART - 777, seed);
-  const path = join(dir, name);
-  writeFileSync(path, data);
-  return { path, data };
-}
-
-async function objectBytes(c: OssClient, key: string): Promise<Buffer> {
-  const { body } = await c.getObject({ key });
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+const file = (name: string, seed: number) => seededFile(dir, name, PARTS * PART - 777, seed);
 
 t.test('the server is down for 20 s mid-upload: the one run finishes by itself, byte-identical', async (t) => {
   const { path, data } = file('stopped.bin', 1);

@@ -5,7 +5,7 @@ import t from 'tap';
 import { OssClient } from '../lib/client.js';
 import { OssNetworkError, OssServiceError } from '../lib/errors.js';
 import type { RetryWait } from '../lib/api/types.js';
-import { startScriptedServer, xmlError, ok, type ScriptedServer, type Handler } from './helpers/scripted-server.js';
+import { scriptedServerFor, xmlError, ok, type Handler } from './helpers/scripted-server.js';
 
 const creds = { accessKeyId: 'ak-retry', accessKeySecret: 'sk-retry' };
 const INIT_XML = '<?xml version="1.0"?><InitiateMultipartUploadResult><Bucket>bkt</Bucket><Key>k</Key><UploadId>UP1</UploadId></InitiateMultipartUploadResult>';
@@ -13,14 +13,7 @@ const COMPLETE_XML =
   '<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUploadResult><Location>http://bkt/k</Location><Bucket>bkt</Bucket><Key>k</Key><ETag>"ABC-1"</ETag></CompleteMultipartUploadResult>';
 const PARTS = [{ partNumber: 1, etag: '"0123456789ABCDEF0123456789ABCDEF"' }];
 
-let server: ScriptedServer;
-t.before(async () => {
-  server = await startScriptedServer();
-});
-t.teardown(() => server.close());
-t.beforeEach(() => {
-  server.seen.length = 0;
-});
+const server = await scriptedServerFor(t);
 
 function client(retry: ConstructorParameters<typeof OssClient>[0]['retry'] = {}): OssClient {
   const c = new OssClient({ endpoint: server.url, bucket: 'bkt', credentials: creds, retry: { baseDelayMs: 5, maxDelayMs: 20, ...retry } });

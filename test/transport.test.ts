@@ -3,19 +3,12 @@
 import t from 'tap';
 import { OssClient } from '../lib/client.js';
 import { OssCancelledError, OssNetworkError, OssServiceError, OssXmlError, OssChecksumError } from '../lib/errors.js';
-import { startScriptedServer, xmlError, ok, type ScriptedServer } from './helpers/scripted-server.js';
+import { scriptedServerFor, xmlError, ok } from './helpers/scripted-server.js';
 
 const creds = { accessKeyId: 'ak-transport', accessKeySecret: 'secret-that-must-not-leak' };
 const INIT_XML = '<?xml version="1.0"?><InitiateMultipartUploadResult><Bucket>bkt</Bucket><Key>k</Key><UploadId>UP1</UploadId></InitiateMultipartUploadResult>';
 
-let server: ScriptedServer;
-t.before(async () => {
-  server = await startScriptedServer();
-});
-t.teardown(() => server.close());
-t.beforeEach(() => {
-  server.seen.length = 0;
-});
+const server = await scriptedServerFor(t);
 
 function client(extra: Partial<ConstructorParameters<typeof OssClient>[0]> = {}): OssClient {
   const c = new OssClient({ endpoint: server.url, bucket: 'bkt', credentials: creds, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra });

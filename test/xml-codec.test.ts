@@ -393,3 +393,14 @@ t.test('size limits', async (t) => {
   t.equal(decodeInitiateMultipartUploadResult(INITIATE + filler, { maxBytes: 2 * DEFAULT_MAX_XML_BYTES }).bucket, 'oss-example', 'a raised limit admits it');
   t.equal(parseXml(INITIATE).rootName, 'InitiateMultipartUploadResult', 'parseXml reports the local root name');
 });
+
+t.test('allowControlCharacters (the mock reading keys OSS allows): raw and referenced control characters, never NUL', async (t) => {
+  const doc = (key: string): string => `<Delete><Object><Key>${key}</Key></Object></Delete>`;
+  const keyOf = (xml: string, lenient: boolean): unknown => (parseXml(xml, { allowControlCharacters: lenient }).root as { Object: { Key: string } }).Object.Key;
+  xmlFails(t, () => parseXml(doc('a\u0001b')), /control character U\+0001/, 'refused by default');
+  xmlFails(t, () => parseXml(doc('a&#x1;b')), /not a legal XML character/, 'a reference to one too');
+  t.equal(keyOf(doc('a\u0001\u0007\fb'), true), 'a\u0001\u0007\fb', 'raw, when allowed');
+  t.equal(keyOf(doc('a&#x1;&#7;b'), true), 'a\u0001\u0007b', 'referenced, when allowed');
+  xmlFails(t, () => parseXml(doc('a\u0000b'), { allowControlCharacters: true }), /control character U\+0000/, 'NUL never');
+  xmlFails(t, () => parseXml(doc('a&#0;b'), { allowControlCharacters: true }), /not a legal XML character/, 'nor a reference to it');
+});

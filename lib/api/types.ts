@@ -192,6 +192,11 @@ export interface PutObjectResult extends ResponseInfo {
   callbackError?: Error | undefined;
 }
 
+/** DeleteObject: the object to delete (no error when there is none). */
+export interface DeleteObjectInput extends CallOptions {
+  key: string;
+}
+
 /** HeadObject: the object to describe. */
 export interface HeadObjectInput extends CallOptions {
   key: string;

@@ -38,6 +38,14 @@ export interface ClientSettings {
   timeouts: { headersMs?: number | undefined; bodyMs?: number | undefined };
 }
 
+/** The library's default pool size, kept when --parallel asks for no more. */
+const CLIENT_CONNECTIONS = 16;
+
+/** The pool size for `parallel` parts in flight: every part gets a connection (upload, bench). */
+export function connectionsFor(parallel: number | undefined): number {
+  return Math.max(CLIENT_CONNECTIONS, parallel ?? 0);
+}
+
 export function resolveClientSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv, command: string): ClientSettings {
   const endpoint = flags.endpoint ?? nonEmpty(env.OSS_ENDPOINT);
   if (!endpoint) {

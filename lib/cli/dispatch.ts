@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   uploads: async () => (await import('./commands/uploads.js')).runUploads,
   abort: async () => (await import('./commands/abort.js')).runAbort,
   demo: async () => (await import('./commands/demo.js')).runDemo,
+  bench: async () => (await import('./commands/bench.js')).runBench,
   serve: async () => {
     const { runServe } = await import('./serve.js');
     return (argv, { io }) => runServe(argv, { stdout: io.stdout as NodeJS.WritableStream, stderr: io.stderr as NodeJS.WritableStream, env: io.env });

@@ -46,3 +46,17 @@ export function formatDuration(seconds: number): string {
 export function formatAge(ms: number): string {
   return ms < 0 ? 'in the future' : `${formatDuration(ms / 1000)} ago`;
 }
+
+/**
+ * Rows under a header in columns two spaces apart, each as wide as its widest cell; columns
+ * listed in `alignRight` (numbers) are right-aligned. The last column is not padded.
+ */
+export function formatTable(header: string[], rows: string[][], alignRight: number[] = []): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (alignRight.includes(i) ? cell.padStart(widths[i]!) : i < cells.length - 1 ? cell.padEnd(widths[i]!) : cell))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -2,6 +2,7 @@
 import { DEFAULT_PART_SIZE, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../upload/plan.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL } from '../upload/validate.js';
 import { sizeAsTyped } from './format.js';
+import { DEFAULT_RUNS } from '../bench/plan.js';
 
 const CONNECTION = `Connection:
   --endpoint URL        OSS endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com (else OSS_ENDPOINT)
@@ -42,6 +43,9 @@ Usage:
   oss-resumable abort oss://<bucket>/<key> --upload-id <id>
   oss-resumable serve [options]      run the local mock OSS server
   oss-resumable demo [--size 256MiB] upload, interrupt and resume against the built-in mock server
+  oss-resumable bench oss://<bucket>/<prefix>/ [options]   which part size and --parallel upload fastest
+  oss-resumable bench --local        the same against the mock server over a long-link model
+  oss-resumable bench compare A.json B.json
   oss-resumable --version
   oss-resumable <command> --help
 
@@ -152,10 +156,79 @@ Options:
 
 ${EXIT_CODES}`;
 
+const BENCH = `Usage: oss-resumable bench oss://<bucket>/<prefix>/ [options]
+       oss-resumable bench --local [--latency-ms 75] [--bandwidth 48MiB] [options]
+       oss-resumable bench compare A.json B.json [--json]
+
+Measures how fast uploads go from this machine, and with which settings: every part size ×
+parallel configuration uploads --size bytes through the same engine as \`upload\` (Content-MD5 on
+every part, the object's CRC-64 checked), --runs times, the runs rotating through the
+configurations so a drifting link weighs on all alike. A warm-up upload (not counted) comes first.
+Then a table and the recommendation: the fastest configuration, and the one within 5% of it
+that took the least memory, as the \`upload\` flags to use.
+
+Per configuration: MiB/s (median, min and max over the runs), each part request's time to its
+answer (p50/p90/p99) and the part of it from the last byte sent to the answer (the network's
+round trip plus the server's work), Initiate and Complete times, retries and failed requests,
+CPU seconds per GiB and peak RSS of this process.
+
+Safety: every key is the bench's own, under <prefix>oss-resumable-bench-<run id>/; each object
+is deleted (DeleteObject) as soon as it is measured unless --keep; a failed or interrupted upload
+is aborted, and at the end any multipart upload left under that run prefix is aborted too.
+Nothing else in the bucket is read or touched. Before it starts it says how much it will upload,
+and for a real endpoint that requests, storage and (on some networks) traffic may be billed.
+
+Options:
+  --part-size LIST        part sizes to try, e.g. 8MiB,16MiB,32MiB (the default)
+  --parallel LIST         parts in flight to try, e.g. 2,4,8,16 (the default)
+  --runs N                uploads per configuration (default ${DEFAULT_RUNS}; at most 100)
+  --size SIZE             bytes per upload (default: chosen after the warm-up so the whole
+                          sweep takes about 3 minutes, at least 4 of the largest parts, at most 1GiB)
+  --file PATH             upload this file (whole, every run) instead of generated data, to
+                          include the disk; by default the data is generated in memory from a
+                          seed, different for every upload (no disk read, no temp file)
+  --keep                  keep the uploaded objects (they are stored, and billed, until you delete them)
+  --json                  print exactly one JSON document on stdout (its schema is in the README);
+                          progress and notes still go to stderr
+  --csv FILE              write one row per request of the measured uploads: configuration,
+                          partSize, parallel, run, api, partNumber, attempt, bytes, startMs,
+                          lastByteSentMs, responseMs, endMs (ms since the bench started), status, error
+  --quiet                 no progress or notes; the result (and warnings) only
+  --local                 no endpoint needed: start the mock OSS server (its own process, discarding
+                          what it verifies) behind a long-link model, and benchmark against it
+  --latency-ms MS         with --local: the round trip added before every answer (default 75)
+  --bandwidth SIZE        with --local: the link's rate, shared by all connections (default 48MiB)
+  -h, --help
+
+A connection waiting for its answer leaves the link to the others, so on a long link more
+parts in flight (or larger parts) fill it: --local shows this without an account.
+
+Exit codes: 0 done, 1 failure (an upload failed: the runs before it are still reported; or
+something the bench uploaded could not be removed, named in a warning), 2 usage error,
+130 interrupted (Ctrl-C or SIGTERM: the upload in flight is aborted, the results so far printed).
+
+${CONNECTION}
+${ENVIRONMENT}`;
+
+const BENCH_COMPARE = `Usage: oss-resumable bench compare A.json B.json [--json]
+
+Sets two \`bench --json\` results side by side, configuration by configuration (matched on part
+size and parallel): MiB/s, part latency p50 and p99, CPU s/GiB and peak RSS, each as A → B with
+B's change in percent, and both recommendations. A configuration in only one file is listed as such.
+
+Options:
+  --json                  print the comparison as one JSON object
+  -h, --help
+
+Exit codes: 0 done, 1 a file cannot be read or is not bench output, 2 usage error.
+`;
+
 export const HELP = {
   main: MAIN,
   upload: UPLOAD,
   uploads: UPLOADS,
   abort: ABORT,
   demo: DEMO,
+  bench: BENCH,
+  benchCompare: BENCH_COMPARE,
 } as const;

@@ -40,6 +40,15 @@ Options:
   --bandwidth SIZE          cap request-body reads at SIZE per second across all connections, e.g. 10MiB
   --restore-delay-ms MS     how long RestoreObject takes before an Archive, ColdArchive or
                             DeepColdArchive object can be read (default 1000)
+  --idle-timeout-ms MS      close a kept-alive connection after MS with no request (default 20000)
+  --headers-timeout-ms MS   drop a connection whose request headers have not all arrived within MS,
+                            a new connection's first request included (default 10000)
+  --body-timeout-ms MS      answer 400 RequestTimeout and close when a request body sends no byte for
+                            MS; cut a response the client stops reading for as long (default 20000).
+                            Time the server takes itself (a stall fault, --latency-ms, --bandwidth)
+                            never counts. 0 turns any of the three timeouts off
+  --max-connections N       most open connections; at N the one idle the longest is closed to admit
+                            a new one (default: half the open-file limit, e.g. 512 under ulimit -n 1024)
   --fault SPEC              inject a fault; repeatable. SPEC is API[#PART]:ACTION[:ARGS][*TIMES][+SKIP]:
                               UploadPart:drop:65536            cut the connection after 64 KiB of body
                               UploadPart#3:error:503:SlowDown  answer part 3 with 503 SlowDown
@@ -67,6 +76,10 @@ const OPTIONS = {
   'latency-ms': { type: 'string' },
   bandwidth: { type: 'string' },
   'restore-delay-ms': { type: 'string' },
+  'idle-timeout-ms': { type: 'string' },
+  'headers-timeout-ms': { type: 'string' },
+  'body-timeout-ms': { type: 'string' },
+  'max-connections': { type: 'string' },
   fault: { type: 'string', multiple: true },
   log: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -98,6 +111,12 @@ function wholeNumber(text: string | undefined, flag: string, max = Number.MAX_SA
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim()) || Number(text) > max) throw new ServeUsageError(`${flag} ${JSON.stringify(text)} must be a whole number from 0 to ${max}`);
   return Number(text);
+}
+
+function positiveWholeNumber(text: string | undefined, flag: string): number | undefined {
+  const value = wholeNumber(text, flag);
+  if (value === 0) throw new ServeUsageError(`${flag} must be at least 1`);
+  return value;
 }
 
 interface ServePlan {
@@ -147,6 +166,10 @@ function planFromArgs(argv: string[], env: NodeJS.ProcessEnv, stderr: NodeJS.Wri
       latencyMs: wholeNumber(values['latency-ms'], '--latency-ms'),
       bandwidthBytesPerSec: bandwidth,
       restoreDelayMs: wholeNumber(values['restore-delay-ms'], '--restore-delay-ms'),
+      idleTimeoutMs: wholeNumber(values['idle-timeout-ms'], '--idle-timeout-ms'),
+      headersTimeoutMs: wholeNumber(values['headers-timeout-ms'], '--headers-timeout-ms'),
+      bodyTimeoutMs: wholeNumber(values['body-timeout-ms'], '--body-timeout-ms'),
+      maxConnections: positiveWholeNumber(values['max-connections'], '--max-connections'),
       log: values.log ? (line) => stderr.write(`${line}\n`) : undefined,
     },
     faults,

@@ -7,7 +7,7 @@ import { createCRC64, createMD5 } from './wasm-builds.js';
 import { OssInvalidArgumentError } from '../errors.js';
 import { crcHexToDecimal } from './crc64.js';
 import { HasherPool } from './hasher-pool.js';
-import { checkRange, openForReading, readFileRange, throwIfAborted, type OpenedFile } from './read-range.js';
+import { checkRange, isByteSource, nameOf, openForReading, readFileRange, throwIfAborted, type ByteSource, type OpenedFile, type RangeReadable } from './read-range.js';
 
 /** Read size: large enough that syscalls and wasm calls are amortised, small enough to stay in cache. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -90,24 +90,25 @@ export async function crc64OfBytes(bytes: Uint8Array): Promise<string> {
 }
 
 /**
- * MD5 (and optionally CRC-64) of bytes [start, end) of a file, read in 1 MiB chunks into one buffer.
- * Throws OssCancelledError when `signal` aborts, and OssInvalidArgumentError when the file ends early.
+ * MD5 (and optionally CRC-64) of bytes [start, end) of a file (or a ByteSource), read in 1 MiB
+ * chunks into one buffer. Throws OssCancelledError when `signal` aborts, and
+ * OssInvalidArgumentError when the file ends early.
  */
 export async function md5OfFileRange(
-  path: string,
+  path: string | ByteSource,
   start: number,
   end: number,
   signal?: AbortSignal,
   options?: { crc64?: boolean },
 ): Promise<FileRangeDigest> {
   checkRange(start, end);
-  throwIfAborted(signal, path);
-  const file = await openForReading(path);
+  throwIfAborted(signal, nameOf(path));
+  const file = isByteSource(path) ? path : await openForReading(path);
   try {
     const window = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK_BYTES, end - start)));
     return await digestRange(file, start, end, () => window, signal, options?.crc64 === true);
   } finally {
-    await file.handle.close();
+    if (!isByteSource(file)) await file.handle.close();
   }
 }
 
@@ -115,11 +116,12 @@ export async function md5OfFileRange(
  * Reads bytes [start, end) of `file` into `buffer` (from offset 0) and digests them on the way:
  * each 1 MiB chunk is hashed right after it is read, while it is still in the CPU's cache, instead
  * of hashing the whole buffer in a second pass over memory. The filled view is returned with the
- * digest. A path is opened and closed around the read; an OpenedFile stays open. Errors as
+ * digest. A path is opened and closed around the read; an OpenedFile stays open; a ByteSource
+ * fills the buffer chunk by chunk the same way. Errors as
  * md5OfFileRange.
  */
 export async function readAndDigest(
-  file: string | OpenedFile,
+  file: RangeReadable,
   start: number,
   end: number,
   buffer: Buffer,
@@ -128,19 +130,20 @@ export async function readAndDigest(
 ): Promise<{ bytes: Buffer; digest: ContentDigest }> {
   checkRange(start, end);
   if (buffer.length < end - start) throw new OssInvalidArgumentError('buffer', `${buffer.length} bytes cannot hold ${start}..${end}`);
-  throwIfAborted(signal, typeof file === 'string' ? file : file.path);
-  const opened = typeof file === 'string' ? await openForReading(file) : file;
+  throwIfAborted(signal, nameOf(file));
+  const opened = typeof file === 'string' ? await openForReading(file) : undefined;
   try {
-    const digest = await digestRange(opened, start, end, (offset, length) => buffer.subarray(offset, offset + length), signal, options?.crc64 === true);
+    const from = opened ?? (file as OpenedFile | ByteSource);
+    const digest = await digestRange(from, start, end, (offset, length) => buffer.subarray(offset, offset + length), signal, options?.crc64 === true);
     return { bytes: buffer.subarray(0, end - start), digest };
   } finally {
-    if (opened !== file) await opened.handle.close();
+    await opened?.handle.close();
   }
 }
 
 /** The read-and-hash loop: `into(offset, length)` gives the buffer each chunk is read into. */
 async function digestRange(
-  file: OpenedFile,
+  file: OpenedFile | ByteSource,
   start: number,
   end: number,
   into: (offset: number, length: number) => Buffer,

@@ -1,14 +1,69 @@
 // The one read loop for byte ranges of a file: fills a caller's buffer, retries short reads, and
 // turns a file that ends early into a typed "the file changed" error. Shared by the range hashing
-// (md5.ts) and the upload engine's reusable part buffers.
+// (md5.ts) and the upload engine's reusable part buffers. A ByteSource (bytes that are not a
+// file's, such as the bench's generated data) is read through the same calls.
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { OssCancelledError, OssInvalidArgumentError } from '../errors.js';
 
 /** An open file and the path it was opened from (for messages). */
 export interface OpenedFile {
   handle: FileHandle;
   path: string;
+}
+
+/**
+ * Bytes read by range like a file's, without a file: what `resumableUploadFromSource()` uploads
+ * (`oss-resumable bench` uploads seeded pseudo-random bytes so, with no disk read and no temp
+ * file). The same range must always give the same bytes: a retry reads it again.
+ */
+export interface ByteSource {
+  /** What the bytes are, for messages (where a file would give its path). */
+  readonly name: string;
+  /** Total bytes. */
+  readonly size: number;
+  /** Fills `into`, which is exactly `end - start` bytes long, with bytes [start, end). */
+  fill(start: number, end: number, into: Buffer): void | Promise<void>;
+}
+
+/** Where range reads come from: a file's path, an open file, or a ByteSource. */
+export type RangeReadable = string | OpenedFile | ByteSource;
+
+export function isByteSource(from: RangeReadable): from is ByteSource {
+  return typeof from === 'object' && 'fill' in from;
+}
+
+/** The path or the source's name, for messages. */
+export function nameOf(from: RangeReadable): string {
+  if (typeof from === 'string') return from;
+  return isByteSource(from) ? from.name : from.path;
+}
+
+/** What to open again for a later read: the path of an open file, or the source itself. */
+export function pathOrSource(from: RangeReadable): string | ByteSource {
+  return typeof from === 'object' && !isByteSource(from) ? from.path : from;
+}
+
+/** Chunk size of a ByteSource streamed as a request body (parts too large to buffer). */
+const SOURCE_STREAM_CHUNK = 1024 * 1024;
+
+/** Bytes [start, end) of a source as a stream, generated chunk by chunk as it is read. */
+export function byteSourceStream(source: ByteSource, start: number, end: number): Readable {
+  checkSourceRange(source, start, end);
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (let position = start; position < end; position += SOURCE_STREAM_CHUNK) {
+      const chunk = Buffer.allocUnsafe(Math.min(SOURCE_STREAM_CHUNK, end - position));
+      await source.fill(position, position + chunk.length, chunk);
+      yield chunk;
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+function checkSourceRange(source: ByteSource, start: number, end: number): void {
+  checkRange(start, end);
+  if (end > source.size) throw new OssInvalidArgumentError('range', `${start}..${end} is past the end of ${source.name} (${source.size} bytes)`);
 }
 
 export function checkRange(start: number, end: number): void {
@@ -70,15 +125,20 @@ function openError(error: unknown, path: string): Error {
 
 /**
  * Reads bytes [start, end) of `file` into `buffer` from offset 0 and returns the filled view.
- * A path is opened and closed around the read; an OpenedFile stays open. Throws
+ * A path is opened and closed around the read; an OpenedFile stays open; a ByteSource fills it. Throws
  * OssCancelledError when `signal` aborts, and OssInvalidArgumentError when the file ends early.
  */
-export async function readFileRange(file: string | OpenedFile, start: number, end: number, buffer: Buffer, signal?: AbortSignal): Promise<Buffer> {
+export async function readFileRange(file: RangeReadable, start: number, end: number, buffer: Buffer, signal?: AbortSignal): Promise<Buffer> {
   checkRange(start, end);
   const length = end - start;
   if (buffer.length < length) throw new OssInvalidArgumentError('buffer', `${buffer.length} bytes cannot hold ${start}..${end}`);
-  const path = typeof file === 'string' ? file : file.path;
-  throwIfAborted(signal, path);
+  throwIfAborted(signal, nameOf(file));
+  if (isByteSource(file)) {
+    checkSourceRange(file, start, end);
+    const into = buffer.subarray(0, length);
+    await file.fill(start, end, into);
+    return into;
+  }
   if (typeof file !== 'string') return readInto(file, start, length, buffer, signal);
   const opened = await openForReading(file);
   try {

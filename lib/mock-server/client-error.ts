@@ -1,19 +1,15 @@
-// Requests Node's HTTP parser refuses (a malformed request line, headers or chunk, headers that
-// never finish) are answered the way OSS answers: an <Error> document with a request id, a log
-// line, then the connection closes; not Node's bare 400 without a body.
+// Requests Node's HTTP parser refuses (a malformed request line, headers or chunk) are answered
+// the way OSS answers: an <Error> document with a request id, a log line, then the connection
+// closes; not Node's bare 400 without a body. Headers that do not arrive in time are dropped
+// unanswered, as a front end drops a connection that never finished a request.
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServerContext } from './context.js';
 import { MockOssError } from './mock-error.js';
 import { errorXml, newRequestId } from './responses.js';
 
-export const requestTimeout = (): MockOssError =>
-  new MockOssError(400, 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period.');
-
 function failureFor(code: string | undefined): MockOssError {
   switch (code) {
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return requestTimeout();
     case 'HPE_HEADER_OVERFLOW':
       return new MockOssError(400, 'InvalidRequest', 'The request headers are too large.');
     default:
@@ -24,9 +20,14 @@ function failureFor(code: string | undefined): MockOssError {
 type ParsedSocket = Duplex & { bytesRead?: number; _httpMessage?: { headersSent: boolean } | null };
 
 export function answerClientError(server: ServerContext, error: Error & { code?: string }, socket: ParsedSocket): void {
-  // Gone already, timed out without sending a byte, or broken mid-answer: nothing to answer.
-  const silent = error.code === 'ECONNRESET' || (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && !socket.bytesRead) || socket._httpMessage?.headersSent;
-  if (silent || !socket.writable) {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    // A connection that never sent a byte is only idle: closing it is routine, not worth a line.
+    if (socket.bytesRead) server.log?.(`- - - a request's headers did not arrive within ${server.limits.headersTimeoutMs} ms: connection dropped`);
+    socket.destroy();
+    return;
+  }
+  // Gone already, or broken mid-answer: nothing to answer.
+  if (error.code === 'ECONNRESET' || socket._httpMessage?.headersSent || !socket.writable) {
     socket.destroy();
     return;
   }

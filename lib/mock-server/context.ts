@@ -1,8 +1,10 @@
 // What every handler gets: the server's shared state and the parsed request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerClock } from './clock.js';
+import type { ConnectionLimit } from './connection-limit.js';
 import type { FaultRules } from './faults.js';
 import type { RequestBody } from './request-body.js';
+import type { ServerLimits } from './server-limits.js';
 import type { MockStatsCounter } from './stats.js';
 import type { MockStore } from './store.js';
 import type { BandwidthThrottle } from './throttle.js';
@@ -27,6 +29,9 @@ export interface ServerContext {
   restoreDelayMs: number;
   /** Aborted when close() begins: waits (stalls, latency, callbacks) end early. */
   closing: AbortSignal;
+  /** How long a quiet client is waited for, and how many connections are kept. */
+  limits: ServerLimits;
+  connections: ConnectionLimit;
 }
 
 export interface RequestContext {

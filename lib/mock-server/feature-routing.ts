@@ -1,6 +1,6 @@
 // Routes for the object features beyond uploads and plain reads: copies, ACL, tagging, append,
-// symlinks, restore and browser form uploads. routeOperation asks here first; undefined sends a
-// request on to the core routes (and their NotImplemented answers).
+// symlinks, restore, GetObjectMeta, image processing and browser form uploads. routeOperation asks
+// here first; undefined sends a request on to the core routes (and their NotImplemented answers).
 import type { OperationName } from './types.js';
 
 /** The operations added by the feature handlers. */
@@ -16,7 +16,10 @@ export type FeatureOperationName =
   | 'PutSymlink'
   | 'GetSymlink'
   | 'RestoreObject'
-  | 'PostObject';
+  | 'PostObject'
+  | 'GetObjectMeta'
+  | 'GetProcessedImage'
+  | 'ProcessObjectSave';
 
 /**
  * A browser form upload: POST to the bucket itself, no query, a multipart/form-data body and no
@@ -43,7 +46,11 @@ export function routeFeature(method: string, key: string | undefined, query: Rec
   if (has('tagging')) return byMethod({ PUT: 'PutObjectTagging', GET: 'GetObjectTagging', DELETE: 'DeleteObjectTagging' });
   if (has('symlink')) return byMethod({ PUT: 'PutSymlink', GET: 'GetSymlink' });
   if (has('restore')) return byMethod({ POST: 'RestoreObject' });
+  if (has('objectMeta')) return byMethod({ HEAD: 'GetObjectMeta' });
   if (has('append')) return byMethod({ POST: 'AppendObject' });
+  // GET ?x-oss-process=image/..., and processObjectSave's POST (its processing is in the body). A POST
+  // with a value (SelectObject's csv/select), HEAD and PUT go on to NotImplemented.
+  if (has('x-oss-process')) return method === 'POST' && query['x-oss-process'] !== '' ? undefined : byMethod({ GET: 'GetProcessedImage', POST: 'ProcessObjectSave' });
   if (method === 'PUT' && headers['x-oss-copy-source'] !== undefined && !has('x-oss-process')) {
     return has('uploadId') || has('partNumber') ? 'UploadPartCopy' : 'CopyObject';
   }

@@ -20,7 +20,10 @@ import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './handl
 import { postObject } from './handlers/post-object.js';
 import { restoreObject } from './handlers/restore-object.js';
 import { getSymlink, putSymlink } from './handlers/symlink.js';
+import { getProcessedImage, processObjectSave } from './handlers/image-process.js';
 import { uploadPartCopy } from './handlers/upload-part-copy.js';
+import { BUCKET_OPERATION_HANDLERS } from './handlers/bucket-operations.js';
+import { getObjectMeta } from './handlers/object-meta.js';
 import { checkBucketName, checkObjectKey } from './keys.js';
 import { MockOssError, noSuchBucket } from './mock-error.js';
 import { RequestBody } from './request-body.js';
@@ -54,6 +57,10 @@ const HANDLERS: Record<OperationName, (ctx: RequestContext) => Promise<void>> = 
   GetSymlink: getSymlink,
   RestoreObject: restoreObject,
   PostObject: postObject,
+  GetObjectMeta: getObjectMeta,
+  GetProcessedImage: getProcessedImage,
+  ProcessObjectSave: processObjectSave,
+  ...BUCKET_OPERATION_HANDLERS,
 };
 
 /** Thrown to stop handling a request that will get no answer: a 'drop' fault, or a stall the client or server ended. */
@@ -69,6 +76,9 @@ export function createRequestListener(server: ServerContext): RequestListener {
   const inFlight = new Set<Promise<void>>();
   return {
     listener: (req, res) => {
+      const { socket } = req;
+      server.connections.requestStarted(socket);
+      res.once('close', () => server.connections.requestDone(socket));
       const handling = handleRequest(server, req, res)
         .catch((error: unknown) => {
           // Even the error answer failed (the socket broke, or the response could not be built).
@@ -115,8 +125,12 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     key: undefined,
     query: {},
     headers,
-    body: new RequestBody(req, server.throttle, (bytes) => {
-      server.stats.bytesReceived += bytes;
+    body: new RequestBody(req, {
+      throttle: server.throttle,
+      stallTimeoutMs: server.limits.bodyTimeoutMs,
+      onBytes: (bytes) => {
+        server.stats.bytesReceived += bytes;
+      },
     }),
     api: undefined,
     fault: undefined,
@@ -138,7 +152,7 @@ async function handleRequest(server: ServerContext, req: IncomingMessage, res: S
     res.once('close', answered);
     countPartTraffic(ctx);
     authenticate(ctx);
-    if (ctx.api !== 'PutBucket' && !server.store.hasBucket(ctx.bucket!)) throw noSuchBucket(ctx.bucket!);
+    if (ctx.bucket !== undefined && ctx.api !== 'PutBucket' && !server.store.hasBucket(ctx.bucket)) throw noSuchBucket(ctx.bucket);
     ctx.fault = server.faults.take({ api: ctx.api, key: ctx.key, partNumber: partNumberOf(ctx) });
     if (ctx.fault) await applyFault(ctx, ctx.fault);
     await HANDLERS[ctx.api](ctx);
@@ -219,6 +233,9 @@ async function answerFailure(ctx: RequestContext, error: unknown): Promise<void>
   // (req.destroyed alone means nothing: a fully read request is auto-destroyed.)
   if (error instanceof RequestAbandoned || ctx.res.destroyed || ctx.req.socket.destroyed) return;
   if (error instanceof MockOssError) {
+    if (error.code === 'RequestTimeout' && ctx.body.stalled) {
+      ctx.server.log?.(`${ctx.method} ${ctx.api ?? '-'} the body stalled: no byte for ${ctx.body.stallTimeoutMs} ms after ${ctx.body.bytesRead} bytes; answering RequestTimeout and closing ${ctx.requestId}`);
+    }
     await sendError(ctx, error);
     return;
   }

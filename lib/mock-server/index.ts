@@ -1,17 +1,19 @@
 // The local mock OSS server: `startMockServer()` in-process, `oss-resumable serve` as a process.
 import { createServer } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerClientError } from './client-error.js';
 import { ServerClock } from './clock.js';
+import { ConnectionLimit } from './connection-limit.js';
 import type { ServerContext } from './context.js';
 import { FaultRules } from './faults.js';
 import { MAX_BODY_BYTES } from './handlers/body-limits.js';
 import { createRequestListener } from './http-server.js';
 import { checkBucketName, keyFileStem } from './keys.js';
 import { MockOssError } from './mock-error.js';
+import { serverLimits } from './server-limits.js';
 import { MockStatsCounter } from './stats.js';
 import { MockStore } from './store.js';
 import { BandwidthThrottle } from './throttle.js';
@@ -30,6 +32,7 @@ export type {
   OperationName,
 } from './types.js';
 export type { FeatureOperationName } from './feature-routing.js';
+export type { BucketOperationName } from './bucket-routing.js';
 export { parseFaultSpec } from './faults.js';
 
 /** The credential a mock server accepts when given none. */
@@ -53,6 +56,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (options.maxBodyBytes !== undefined && !(Number.isSafeInteger(options.maxBodyBytes) && options.maxBodyBytes >= 0)) {
     throw new Error('startMockServer: maxBodyBytes must be a whole number of bytes >= 0');
   }
+  const limits = serverLimits(options);
 
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oss-mock-')));
@@ -76,14 +80,29 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     log: options.log,
     restoreDelayMs: options.restoreDelayMs ?? DEFAULT_RESTORE_DELAY_MS,
     closing: closing.signal,
+    limits,
+    connections: new ConnectionLimit(limits.maxConnections, options.log),
   };
 
-  // No overall request timeout: a throttled multi-GiB part may legitimately take minutes.
+  // No overall request timeout: a throttled multi-GiB part may legitimately take minutes; a
+  // body that stops coming is the body-stall timeout's (RequestBody). Node checks the headers
+  // timeout every connectionsCheckingInterval (30 s by default, which made it 60–90 s), so
+  // check often enough for the timeout to be kept to within a quarter of it.
   // insecureHTTPParser: like OSS's front end, accept Content-Length together with chunked
   // encoding, the chunks deciding the length (RFC 9112 §6.3; ali-oss sends both for a stream
   // with a known size); Node's strict parser refuses such a request outright.
   const requests = createRequestListener(context);
-  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000, insecureHTTPParser: true }, requests.listener);
+  const server = createServer(
+    {
+      requestTimeout: 0,
+      headersTimeout: limits.headersTimeoutMs,
+      connectionsCheckingInterval: limits.headersTimeoutMs > 0 ? Math.min(1000, Math.max(10, Math.floor(limits.headersTimeoutMs / 4))) : 1000,
+      keepAliveTimeout: limits.idleTimeoutMs,
+      insecureHTTPParser: true,
+    },
+    requests.listener,
+  );
+  server.on('connection', (socket: Socket) => context.connections.admit(socket));
   server.on('clientError', (error, socket) => answerClientError(context, error, socket));
   const host = options.host ?? '127.0.0.1';
   try {

@@ -54,3 +54,10 @@ export const entityTooLarge = (size: number, max: number): MockOssError =>
 
 export const fileAlreadyExists = (): MockOssError =>
   new MockOssError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.', {}, '0026-00000011');
+
+/** 501 for what real OSS has and the mock lacks; `what` names it. */
+export const notImplemented = (what: string): MockOssError =>
+  new MockOssError(501, 'NotImplemented', `The mock OSS server does not implement ${what}.`);
+
+export const requestTimeout = (): MockOssError =>
+  new MockOssError(400, 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period.');

@@ -2,10 +2,12 @@
 // Content-Length and Connection on every response; XML bodies; errors as <Error> XML
 // (or, for HEAD, in the base64 x-oss-err header).
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { escapeMarkup } from '../xml/encode.js';
 import { uriEncode } from '../signer/uri-encode.js';
 import type { RequestContext } from './context.js';
 import { MockOssError } from './mock-error.js';
+import { STALLED, withinStallTimeout } from './stall-timeout.js';
 import { addLatency } from './throttle.js';
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -46,7 +48,9 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
       try {
         for await (const _ of ctx.body.chunks(DRAIN_LIMIT_BYTES)) void _;
       } catch {
-        return false;
+        // A client that stopped sending the rest still gets the answer already decided; the connection then closes.
+        if (!ctx.body.stalled) return false;
+        ctx.server.log?.(`${ctx.method} ${ctx.api ?? '-'} the unread body stalled: no byte for ${ctx.body.stallTimeoutMs} ms; answering ${status} and closing ${ctx.requestId}`);
       }
       close = !ctx.body.fullyRead;
     }
@@ -69,6 +73,30 @@ export async function beginResponse(ctx: RequestContext, status: number, headers
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, String(value));
   if (close) res.once('finish', () => ctx.req.socket.destroySoon());
   return true;
+}
+
+/**
+ * Streams `source` as the body of a response begun with beginResponse. A client that stops
+ * reading (the socket stays full) for the body timeout is cut off: its descriptor is not held
+ * forever. Ends early, without error, when the client goes away.
+ */
+export async function sendStream(ctx: RequestContext, source: AsyncIterable<Buffer>): Promise<void> {
+  const { res } = ctx;
+  const stallMs = ctx.server.limits.bodyTimeoutMs;
+  try {
+    for await (const chunk of source) {
+      if (res.write(chunk)) continue;
+      if ((await withinStallTimeout(once(res, 'drain', { signal: ctx.signal }), stallMs)) === STALLED) {
+        ctx.server.log?.(`${ctx.method} ${ctx.api ?? '-'} the client stopped reading the answer: nothing written for ${stallMs} ms; connection cut ${ctx.requestId}`);
+        ctx.req.socket.destroy();
+        return;
+      }
+    }
+    res.end();
+  } catch {
+    // The client went away (or the file failed mid-answer, when only cutting the connection is left).
+    ctx.req.socket.destroy();
+  }
 }
 
 /** 24 upper-case hex characters, as OSS's x-oss-request-id. */

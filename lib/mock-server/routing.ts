@@ -5,6 +5,7 @@
 // The path is split and percent-decoded by hand: WHATWG URL parsing would resolve `..` and
 // `%2e%2e` segments before we could refuse them, and URLSearchParams turns `+` into a space
 // where OSS keeps it a plus.
+import { routeBucketOperation, routeServiceOperation } from './bucket-routing.js';
 import { routeFeature } from './feature-routing.js';
 import { MockOssError } from './mock-error.js';
 import type { OperationName } from './types.js';
@@ -87,8 +88,12 @@ export function routeOperation(method: string, bucket: string | undefined, key: 
   if (!['GET', 'HEAD', 'PUT', 'POST', 'DELETE'].includes(method)) {
     throw new MockOssError(405, 'MethodNotAllowed', `The specified method ${method} is not allowed against this resource.`, { Method: method, ResourceType: key ? 'Object' : 'Bucket' });
   }
-  if (!bucket) throw notImplemented('service-level requests (ListBuckets)');
-  const feature = routeFeature(method, key, query, headers);
+  if (!bucket) {
+    const service = routeServiceOperation(method, query);
+    if (service) return service;
+    throw notImplemented(`${method} on the service endpoint with this query (only GET / is ListBuckets)`);
+  }
+  const feature = (key === undefined ? routeBucketOperation(method, query) : undefined) ?? routeFeature(method, key, query, headers);
   if (feature) return feature;
   const unsupported = UNSUPPORTED_SUB_RESOURCES.find((name) => name in query);
   if (unsupported) throw notImplemented(`the ?${unsupported} sub-resource`);

@@ -14,6 +14,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { KeyedMutex } from './keyed-mutex.js';
 import { isUploadIdShape, keyFileStem } from './keys.js';
+import { noSuchBucket } from './mock-error.js';
 
 /** Object headers fixed at PutObject or InitiateMultipartUpload time. */
 export interface StoredHeaders {
@@ -25,6 +26,16 @@ export interface StoredHeaders {
   acl?: string | undefined;
   /** Object tags, in the order given (x-oss-tagging or PutObjectTagging). */
   tags?: Record<string, string> | undefined;
+  /** Server-side encryption asked for when the object (or upload) was created; nothing is encrypted. */
+  sse?: ServerSideEncryption | undefined;
+}
+
+export interface ServerSideEncryption {
+  algorithm: 'AES256' | 'KMS' | 'SM4';
+  /** KMS only: the customer master key (a stand-in for the account's default key when none was named). */
+  keyId?: string | undefined;
+  /** KMS only: 'SM4' when the data is encrypted with SM4 instead of AES-256. */
+  dataEncryption?: string | undefined;
 }
 
 /** RestoreObject's progress on an archived object (times in server-clock ms). */
@@ -76,9 +87,22 @@ export interface ObjectRecord extends StoredHeaders {
   restore?: RestoreState | undefined;
 }
 
-interface BucketState {
+/** What a bucket is created with (PutBucket's x-oss-acl and CreateBucketConfiguration). */
+export interface BucketSettings {
+  /** 'private' unless PutBucket or PutBucketAcl said otherwise. */
+  acl: string;
+  storageClass: string;
+  dataRedundancyType: string;
+}
+
+export interface BucketSummary extends BucketSettings {
   name: string;
   created: number;
+}
+
+export const DEFAULT_BUCKET_SETTINGS: BucketSettings = { acl: 'private', storageClass: 'Standard', dataRedundancyType: 'LRS' };
+
+interface BucketState extends BucketSummary {
   uploads: Map<string, UploadRecord>;
   objects: Map<string, ObjectRecord>;
 }
@@ -109,13 +133,40 @@ export class MockStore {
     return this.#buckets.has(name);
   }
 
-  async createBucket(name: string, now: number): Promise<void> {
+  /** Creates a bucket; an existing one is left as it is. */
+  async createBucket(name: string, now: number, settings: BucketSettings = DEFAULT_BUCKET_SETTINGS): Promise<void> {
     if (this.#buckets.has(name)) return;
     const dir = this.#bucketDir(name);
     await mkdir(join(dir, 'uploads'), { recursive: true });
     await mkdir(join(dir, 'objects'), { recursive: true });
-    await this.#writeJson(join(dir, 'bucket.json'), { name, created: now });
-    this.#buckets.set(name, { name, created: now, uploads: new Map(), objects: new Map() });
+    const summary: BucketSummary = { name, created: now, ...settings };
+    await this.#writeJson(join(dir, 'bucket.json'), summary);
+    this.#buckets.set(name, { ...summary, uploads: new Map(), objects: new Map() });
+  }
+
+  bucketSummary(name: string): BucketSummary | undefined {
+    const state = this.#buckets.get(name);
+    return state && summaryOf(state);
+  }
+
+  /** Every bucket, in no particular order. */
+  buckets(): BucketSummary[] {
+    return [...this.#buckets.values()].map(summaryOf);
+  }
+
+  async setBucketAcl(name: string, acl: string): Promise<void> {
+    const state = this.#bucket(name);
+    await this.#writeJson(join(this.#bucketDir(name), 'bucket.json'), { ...summaryOf(state), acl });
+    state.acl = acl;
+  }
+
+  /** Deletes an empty bucket: false (and nothing changes) while it holds objects or uploads. */
+  async deleteBucket(name: string): Promise<boolean> {
+    const state = this.#bucket(name);
+    if (state.objects.size > 0 || state.uploads.size > 0) return false;
+    this.#buckets.delete(name);
+    await rm(this.#bucketDir(name), { recursive: true, force: true });
+    return true;
   }
 
   // ---- uploads ----
@@ -134,6 +185,7 @@ export class MockStore {
       meta: init.meta,
       acl: init.acl,
       tags: init.tags,
+      sse: init.sse,
       forbidOverwrite: init.forbidOverwrite,
     });
     state.uploads.set(uploadId, upload);
@@ -273,7 +325,8 @@ export class MockStore {
 
   #bucket(name: string): BucketState {
     const state = this.#buckets.get(name);
-    if (!state) throw new Error(`bucket ${name} does not exist`);
+    // Deleted while a request that found it was still at work (a PutObject receiving its body).
+    if (!state) throw noSuchBucket(name);
     return state;
   }
 
@@ -286,9 +339,10 @@ export class MockStore {
   async #load(): Promise<void> {
     const root = join(this.dataDir, 'buckets');
     for (const name of await readdir(root)) {
-      const info = await readJson<{ name: string; created: number }>(join(root, name, 'bucket.json'));
-      if (!info || info.name !== name) continue;
-      const state: BucketState = { name, created: info.created, uploads: new Map(), objects: new Map() };
+      const info = await readJson<Partial<BucketSummary>>(join(root, name, 'bucket.json'));
+      if (!info || info.name !== name || typeof info.created !== 'number') continue;
+      // Buckets written before settings were kept have the defaults.
+      const state: BucketState = { ...DEFAULT_BUCKET_SETTINGS, ...info, name, created: info.created, uploads: new Map(), objects: new Map() };
       this.#buckets.set(name, state);
       await this.#loadObjects(state);
       await this.#loadUploads(state);
@@ -324,6 +378,10 @@ export class MockStore {
       state.uploads.set(uploadId, upload);
     }
   }
+}
+
+function summaryOf(state: BucketState): BucketSummary {
+  return { name: state.name, created: state.created, acl: state.acl, storageClass: state.storageClass, dataRedundancyType: state.dataRedundancyType };
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {

@@ -1,4 +1,5 @@
 // Public contract of the mock OSS server: options, the running server, faults and stats.
+import type { BucketOperationName } from './bucket-routing.js';
 import type { FeatureOperationName } from './feature-routing.js';
 
 export type ApiName =
@@ -13,7 +14,7 @@ export type ApiName =
   | 'GetObject';
 
 /** Every operation the mock routes: the contract's ApiName plus the few extras ali-oss and tools need. */
-export type OperationName = ApiName | 'DeleteObject' | 'PutBucket' | 'ListObjects' | FeatureOperationName;
+export type OperationName = ApiName | 'DeleteObject' | 'PutBucket' | 'ListObjects' | FeatureOperationName | BucketOperationName;
 
 export interface MockCredential {
   accessKeyId: string;
@@ -47,6 +48,29 @@ export interface MockServerOptions {
   virtualHostSuffix?: string | undefined;
   /** How long RestoreObject takes before an Archive/ColdArchive/DeepColdArchive object can be read; default 1000. */
   restoreDelayMs?: number | undefined;
+  /**
+   * A kept-alive connection with no request in progress is closed after this many ms (Node
+   * closes it one second after the `Keep-Alive: timeout` it announces); default 20000. 0: never.
+   */
+  idleTimeoutMs?: number | undefined;
+  /**
+   * A request's headers (a new connection's first request included) must have arrived within
+   * this many ms, or the connection is dropped unanswered; default 10000. 0: no limit.
+   */
+  headersTimeoutMs?: number | undefined;
+  /**
+   * A request body that sends no byte for this many ms is answered 400 RequestTimeout and the
+   * connection closed; a response the client stops reading for as long is cut. Time the server
+   * itself takes (a `stall` fault, latencyMs, a bandwidth cap, a callback) never counts. Default
+   * 20000; 0: no limit.
+   */
+  bodyTimeoutMs?: number | undefined;
+  /**
+   * Most connections open at once; at the limit, the connection idle the longest is closed to
+   * admit a new one (a new one is refused only when every connection is handling a request).
+   * Default: half the process's open-file limit (1000 where it cannot be read).
+   */
+  maxConnections?: number | undefined;
   /** Request log lines (never secrets). */
   log?: ((line: string) => void) | undefined;
 }

@@ -12,6 +12,7 @@ import { connectorFor } from './connector.js';
 import { SigningClock } from './clock.js';
 import { encodeQuery, requestTarget, type Endpoint } from './endpoint.js';
 import { headerString, plainHttpServer, serviceErrorFrom, toOssError } from './errors.js';
+import { AttemptTimer, report, type RequestObserver } from './observer.js';
 import { isRetryable, OutageClock, retryDelay, retryReason, spokenDuration, type RetryOptions, type RetryWait } from './retry.js';
 
 /**
@@ -42,6 +43,8 @@ export interface TransportOptions {
   timeouts: Timeouts;
   connections: number;
   userAgent: string;
+  /** Told of every attempt's timing (OssClientOptions.observer); undefined: nothing is timed. */
+  observer?: RequestObserver | undefined;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
@@ -109,7 +112,7 @@ export class HttpTransport {
     for (let attempt = 1; ; attempt++) {
       if (request.signal?.aborted) throw new OssCancelledError(`${request.operation} was cancelled`, { cause: request.signal.reason });
       try {
-        const response = await this.#attempt(request);
+        const response = await this.#observed(request, attempt);
         this.#outage.succeeded();
         return response;
       } catch (caught) {
@@ -141,7 +144,23 @@ export class HttpTransport {
     }
   }
 
-  async #attempt(request: OssRequest): Promise<OssResponse> {
+  /** One attempt, timed for the observer when there is one (and only then). */
+  async #observed(request: OssRequest, attempt: number): Promise<OssResponse> {
+    const observer = this.#options.observer;
+    if (!observer) return this.#attempt(request, undefined);
+    const partNumber = request.query?.['partNumber'];
+    const timer = new AttemptTimer(request.operation, partNumber === undefined ? undefined : Number(partNumber), attempt, request.body === undefined ? 0 : bodyLength(request.body));
+    try {
+      const response = await this.#attempt(request, timer);
+      report(observer, timer.end());
+      return response;
+    } catch (error) {
+      report(observer, timer.end(error));
+      throw error;
+    }
+  }
+
+  async #attempt(request: OssRequest, timer: AttemptTimer | undefined): Promise<OssResponse> {
     const { endpoint, timeouts } = this.#options;
     const credentials = await this.#options.credentials.get();
     const query = request.query ?? {};
@@ -154,7 +173,8 @@ export class HttpTransport {
     signRequest(signable, credentials, this.clock.now(), this.#options.signer);
 
     const target = requestTarget(endpoint, request.bucket, request.key);
-    const body = request.body === undefined ? undefined : openBody(request.body, request.onBodyProgress);
+    const onBytes = timer ? timer.countingBytes(request.onBodyProgress) : request.onBodyProgress;
+    const body = request.body === undefined ? undefined : openBody(request.body, onBytes);
     let response: Dispatcher.ResponseData;
     try {
       response = await undiciRequest(this.#pool(target.origin), {
@@ -174,6 +194,7 @@ export class HttpTransport {
 
     const responseHeaders = flattenHeaders(response.headers);
     const requestId = responseHeaders['x-oss-request-id'];
+    timer?.responded(response.statusCode, requestId);
     if (response.statusCode >= 300) {
       const text = await readText(response.body, MAX_ERROR_BODY_BYTES, request.operation, true);
       const error = serviceErrorFrom(response.statusCode, response.headers, text, request.operation);

@@ -6,7 +6,7 @@
 // besides every part being sent, twice the memory of the senders alone (bench/README.md).
 import { crcHexToDecimal } from '../hash/crc64.js';
 import type { Md5Lanes } from '../hash/md5-lanes.js';
-import { readFileRange, type OpenedFile } from '../hash/read-range.js';
+import { readFileRange, type RangeReadable } from '../hash/read-range.js';
 import { createCRC64 } from '../hash/wasm-builds.js';
 import type { IHasher } from 'hash-wasm';
 import { OssCancelledError } from '../errors.js';
@@ -25,7 +25,7 @@ export interface HashedPart {
 }
 
 export interface HashAheadOptions {
-  file: OpenedFile;
+  file: RangeReadable;
   /** In the order they should be handed out. */
   parts: PlannedPart[];
   lanes: Md5Lanes;

@@ -6,7 +6,7 @@
 // digest before the last one leaves, so a changed file fails here, with a message that says so.
 import { OssInvalidArgumentError } from '../errors.js';
 import { createMd5 } from '../hash/md5.js';
-import { readFileRange, type OpenedFile } from '../hash/read-range.js';
+import { nameOf, readFileRange, type RangeReadable } from '../hash/read-range.js';
 import type { BodySource } from '../api/types.js';
 import { CHUNK_BYTES, type HashedPart } from './hash-ahead.js';
 
@@ -32,7 +32,7 @@ export class SendWindows {
    * it takes nothing more from it) or dropped unstarted, so a window is never refilled while a
    * socket may still send it or another body may still read into it.
    */
-  lend(file: OpenedFile, hashed: HashedPart, signal: AbortSignal, onSent?: (bytes: number) => void): { chunks: AsyncIterable<Uint8Array>; drop: () => void } {
+  lend(file: RangeReadable, hashed: HashedPart, signal: AbortSignal, onSent?: (bytes: number) => void): { chunks: AsyncIterable<Uint8Array>; drop: () => void } {
     const previous = this.#idle;
     let idle!: () => void;
     this.#idle = new Promise((resolve) => (idle = resolve));
@@ -68,7 +68,7 @@ export interface PartBody {
  * The body of `hashed`: the first attempt through `windows` (`onSent` told of every chunk the
  * socket took), any later one through windows of its own, checked against the digest.
  */
-export function partBody(file: OpenedFile, hashed: HashedPart, windows: SendWindows, signal: AbortSignal, onSent?: (bytes: number) => void): PartBody {
+export function partBody(file: RangeReadable, hashed: HashedPart, windows: SendWindows, signal: AbortSignal, onSent?: (bytes: number) => void): PartBody {
   if (hashed.part.size === 0) return { source: new Uint8Array(0), release: () => {} }; // the one part of an empty file
   let first: { chunks: AsyncIterable<Uint8Array>; drop: () => void } | undefined;
   const source: BodySource = {
@@ -87,7 +87,7 @@ export function partBody(file: OpenedFile, hashed: HashedPart, windows: SendWind
  * they are hashed on the way and the last chunk is given only if the MD5 is the expected one.
  */
 async function* readChunks(
-  file: OpenedFile,
+  file: RangeReadable,
   hashed: HashedPart,
   windows: [Buffer, Buffer],
   signal: AbortSignal,
@@ -112,7 +112,7 @@ async function* readChunks(
       if (md5 && !next && md5.digestBase64() !== expectedMd5) {
         throw new OssInvalidArgumentError(
           'file',
-          `${file.path} changed during the upload: bytes ${part.start}..${part.end} (part ${part.partNumber}) no longer have the MD5 they had when they were hashed`,
+          `${nameOf(file)} changed during the upload: bytes ${part.start}..${part.end} (part ${part.partNumber}) no longer have the MD5 they had when they were hashed`,
         );
       }
       yield chunk;

@@ -1,9 +1,10 @@
 // One part sent: a part hashed ahead (hash-ahead.ts) with its body read again as it is sent
 // (part-body.ts), or the one part of a single PutObject, read into a buffer and hashed from memory
 // (or, too large to buffer, hashed by streaming its file range and then streamed again).
+// A ByteSource is read the same way as a file.
 import { OssChecksumError } from '../errors.js';
 import { crc64OfBytes, md5OfFileRange, readAndDigest } from '../hash/md5.js';
-import type { OpenedFile } from '../hash/read-range.js';
+import { byteSourceStream, isByteSource, pathOrSource, type ByteSource, type RangeReadable } from '../hash/read-range.js';
 import type { OssClient } from '../client.js';
 import type { BodySource, PartInfo } from '../api/types.js';
 import type { CheckpointPart } from './checkpoint.js';
@@ -26,7 +27,7 @@ export interface PartTarget {
 /** A part's digests, and where its bytes are. */
 export interface PartDigests {
   /** Its bytes in memory, or the file range they are read from (for a CRC-64 computed late). */
-  bytes: Uint8Array | { file: string; start: number; end: number };
+  bytes: Uint8Array | { file: string | ByteSource; start: number; end: number };
   /** Base64 MD5. */
   md5: string;
   /** Unsigned decimal CRC-64/ECMA, when computed locally. */
@@ -43,7 +44,7 @@ export interface PreparedPart extends PartDigests {
  * its file range. `localCrc64` adds the CRC-64 to the same pass.
  */
 export async function preparePart(
-  file: string | OpenedFile,
+  file: RangeReadable,
   part: PlannedPart,
   buffer: Buffer | undefined,
   localCrc64: boolean,
@@ -53,16 +54,21 @@ export async function preparePart(
     const { bytes, digest } = await readAndDigest(file, part.start, part.end, buffer, signal, { crc64: localCrc64 });
     return { body: bytes, bytes, md5: digest.base64, crc64: digest.crc64 };
   }
+  if (isByteSource(file)) {
+    const digest = await md5OfFileRange(file, part.start, part.end, signal, { crc64: localCrc64 });
+    const range = { file, start: part.start, end: part.end };
+    return { body: { stream: () => byteSourceStream(file, part.start, part.end), length: part.size }, bytes: range, md5: digest.base64, crc64: digest.crc64 };
+  }
   const filePath = typeof file === 'string' ? file : file.path;
   const digest = await md5OfFileRange(filePath, part.start, part.end, signal, { crc64: localCrc64 });
   const range = { file: filePath, start: part.start, end: part.end };
   return { body: range, bytes: range, md5: digest.base64, crc64: digest.crc64 };
 }
 
-/** The digests of a part hashed ahead, whose bytes are in `filePath`. */
-export function hashedDigests(hashed: HashedPart, filePath: string): PartDigests {
+/** The digests of a part hashed ahead, whose bytes are in `file`. */
+export function hashedDigests(hashed: HashedPart, file: RangeReadable): PartDigests {
   const { part, md5, crc64 } = hashed;
-  return { bytes: { file: filePath, start: part.start, end: part.end }, md5, crc64 };
+  return { bytes: { file: pathOrSource(file), start: part.start, end: part.end }, md5, crc64 };
 }
 
 /**

@@ -2,7 +2,7 @@
 // verify the object CRC-64, and clean up after a failure, a cancel or a pause.
 import { OssCancelledError, OssInvalidArgumentError, OssServiceError } from '../errors.js';
 import { crc64OfParts } from '../hash/crc64.js';
-import { openForReading, type OpenedFile } from '../hash/read-range.js';
+import { openForReading, type OpenedFile, type RangeReadable } from '../hash/read-range.js';
 import { createMd5Lanes, type Md5Lanes } from '../hash/md5-lanes.js';
 import type { OssClient } from '../client.js';
 import type { PartInfo } from '../api/types.js';
@@ -29,7 +29,7 @@ import { choosePartSize, fitsSinglePut, MAX_PART_SIZE, MIN_PART_SIZE, planParts,
 import { ProgressTracker } from './progress.js';
 import { RetryReporter } from './retry-report.js';
 import { judgeCheckpoint, optionsDigest, reconcileParts, type CheckpointBinding } from './resume.js';
-import type { ResumableUploadOptions, ResumableUploadResult } from './types.js';
+import type { ResumableUploadOptions, ResumableUploadResult, SourceUploadOptions } from './types.js';
 import { validateUploadOptions, type ValidatedUpload } from './validate.js';
 import { UploadHandle, type ResumableUploadHandle, type StopKind, type StoppableRun } from './handle.js';
 
@@ -38,9 +38,14 @@ export function resumableUpload(client: OssClient, options: ResumableUploadOptio
   return new UploadHandle(new UploadRun(client, options), { pausable: options?.checkpointDir !== undefined });
 }
 
+/** Starts uploading the bytes of `options.source`: as resumableUpload(), without a checkpoint (so no pause()). */
+export function resumableUploadFromSource(client: OssClient, options: SourceUploadOptions): ResumableUploadHandle {
+  return new UploadHandle(new UploadRun(client, options), { pausable: false });
+}
+
 class UploadRun implements StoppableRun {
   readonly #client: OssClient;
-  readonly #options: ResumableUploadOptions;
+  readonly #options: ResumableUploadOptions | SourceUploadOptions;
   /** Aborted by cancel(), pause() or the caller's signal: every request of this upload listens to it. */
   readonly #stopper = new AbortController();
   #stopKind: StopKind | undefined;
@@ -61,7 +66,7 @@ class UploadRun implements StoppableRun {
   #fileChangedSinceCheckpoint: string | undefined;
   readonly #retries: RetryReporter;
 
-  constructor(client: OssClient, options: ResumableUploadOptions) {
+  constructor(client: OssClient, options: ResumableUploadOptions | SourceUploadOptions) {
     this.#client = client;
     this.#options = options;
     this.#retries = new RetryReporter(options?.onRetry, (note) => this.#note(note));
@@ -131,7 +136,7 @@ class UploadRun implements StoppableRun {
     this.#partBuffers = PartBufferPool.forParts(plan.parts[0].size);
     this.#lanes = await createMd5Lanes();
     this.#parallel = this.#partsInFlight(plan);
-    this.#openFile = await openForReading(v.filePath);
+    if (!v.source) this.#openFile = await openForReading(v.filePath);
     this.#binding = {
       endpoint: this.#client.endpoint,
       bucket: v.bucket,
@@ -225,7 +230,7 @@ class UploadRun implements StoppableRun {
     // The CRC-64 is always computed here for a single PutObject: unlike a multipart upload there
     // are no part CRCs from the server to combine, so without it the object's CRC could only be
     // compared with itself. One part, so the cost stays small (~0.6 CPU s/GiB of the file).
-    const prepared = await preparePart(this.#openFile ?? v.filePath, { partNumber: 1, start: 0, end: size, size }, buffer, true, this.#signal);
+    const prepared = await preparePart(this.#reader, { partNumber: 1, start: 0, end: size, size }, buffer, true, this.#signal);
     await this.#checkFileUnchanged();
     const result = await this.#client.putObject({
       bucket: v.bucket,
@@ -339,7 +344,7 @@ class UploadRun implements StoppableRun {
     const result = await completedObject(this.#objectTarget(), v.file.size, upload);
     if (!result || trustRecorded) return result;
     const recorded = new Map(checkpoint.parts.map((part) => [part.partNumber, part]));
-    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#openFile!, lanes: this.#lanes!, signal: this.#signal });
+    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#reader, lanes: this.#lanes!, signal: this.#signal });
     if (changedPart === undefined) return result;
     this.#note(`The object at ${v.key} was completed by an earlier run from other bytes (part ${changedPart} of the file differs now); uploading the file again`);
     return undefined;
@@ -375,7 +380,7 @@ class UploadRun implements StoppableRun {
     const v = this.#v;
     await sendParts(session, {
       target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress, retries: this.#retries },
-      file: this.#openFile!,
+      file: this.#reader,
       lanes: this.#lanes!,
       parallel: this.#parallel,
       localCrc64: v.localCrc64,
@@ -534,6 +539,7 @@ class UploadRun implements StoppableRun {
    * `cause`: the failure the change may explain.
    */
   async #fileChange(cause?: unknown): Promise<{ error: OssInvalidArgumentError; sameSize: boolean } | undefined> {
+    if (this.#v.source) return undefined; // no file to change (what is sent is still hashed and checked)
     const then = this.#v.file;
     const now = await readFileIdentity(this.#v.filePath).catch((error: unknown) => error as Error);
     if (!(now instanceof Error) && sameFileIdentity(then, now)) return undefined;
@@ -541,6 +547,11 @@ class UploadRun implements StoppableRun {
     const message = `${this.#v.filePath} changed during the upload (${how}); nothing was completed`;
     const error = new OssInvalidArgumentError('file', message, cause === undefined ? undefined : { cause });
     return { error, sameSize: !(now instanceof Error) && now.size === then.size };
+  }
+
+  /** Where parts are read from: the source, else the file (open for buffered reads, or its path). */
+  get #reader(): RangeReadable {
+    return this.#v.source ?? this.#openFile ?? this.#v.filePath;
   }
 
   #objectTarget(): ObjectTarget {

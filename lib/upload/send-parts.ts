@@ -9,7 +9,7 @@
 // answer the others send (bench/README.md).
 import { setMaxListeners } from 'node:events';
 import type { Md5Lanes } from '../hash/md5-lanes.js';
-import type { OpenedFile } from '../hash/read-range.js';
+import type { RangeReadable } from '../hash/read-range.js';
 import { isRetryable } from '../transport/retry.js';
 import type { Checkpoint } from './checkpoint.js';
 import { HashAhead } from './hash-ahead.js';
@@ -22,8 +22,8 @@ const LISTENERS_PER_PART = 3;
 
 export interface SendPartsOptions {
   target: PartTarget;
-  /** The file, open for the reads. */
-  file: OpenedFile;
+  /** The file, open for the reads, or the ByteSource to read parts from. */
+  file: RangeReadable;
   /** The multi-buffer MD5 the parts are hashed with. */
   lanes: Md5Lanes;
   parallel: number;
@@ -78,7 +78,7 @@ export async function sendParts(session: Session, options: SendPartsOptions): Pr
         const onServer = session.onServer.get(part.partNumber);
         // A part an earlier run left is kept only if it holds the bytes just hashed; its size
         // already counts as done in the progress, so only a rejected one changes it.
-        const digests = hashedDigests(hashed, file.path);
+        const digests = hashedDigests(hashed, file);
         const reused = onServer && (await reusablePart(part, digests, onServer, signal));
         if (reused) {
           session.done.set(part.partNumber, reused);

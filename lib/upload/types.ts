@@ -1,5 +1,6 @@
 // Options and result of a resumable upload, shared by the engine's modules and the public API.
 import type { UploadCallback } from '../api/types.js';
+import type { ByteSource } from '../hash/read-range.js';
 import type { UploadRetryEvent } from './retry-report.js';
 
 export type ResumeCheck = 'content' | 'identity';
@@ -91,6 +92,17 @@ export interface ResumableUploadOptions {
    * succeeds again. The budget itself is the client's `retry.retryForMs`.
    */
   onRetry?: ((event: UploadRetryEvent) => void) | undefined;
+}
+
+/**
+ * What resumableUploadFromSource() uploads: the bytes of a ByteSource (e.g. generated data)
+ * instead of a file's. Nothing could resume it in a later process, so there is no checkpoint,
+ * no resumeCheck and no pause(); parts, hashing, retries, Complete and the CRC-64 check are the
+ * same as for a file. A cancelled or failed upload is aborted.
+ */
+export interface SourceUploadOptions extends Omit<ResumableUploadOptions, 'file' | 'checkpointDir' | 'resumeCheck'> {
+  /** The bytes to upload; the same range must always give the same bytes (a retry reads it again). */
+  source: ByteSource;
 }
 
 /** A finished upload: the object, and how much of it this call sent. */

@@ -2,13 +2,13 @@
 // do it on the way (an object an earlier run completed): the same reader that hashes parts ahead
 // of the senders, through the same multi-buffer MD5.
 import type { Md5Lanes } from '../hash/md5-lanes.js';
-import type { OpenedFile } from '../hash/read-range.js';
+import type { RangeReadable } from '../hash/read-range.js';
 import type { CheckpointPart } from './checkpoint.js';
 import { HashAhead } from './hash-ahead.js';
 import type { PlannedPart } from './plan.js';
 
 export interface VerifyPartsOptions {
-  file: OpenedFile;
+  file: RangeReadable;
   lanes: Md5Lanes;
   signal: AbortSignal;
 }

@@ -33,6 +33,12 @@ export interface XmlDocument {
 export interface XmlParseOptions {
   /** Reject documents larger than this many UTF-8 bytes. Default DEFAULT_MAX_XML_BYTES. */
   maxBytes?: number | undefined;
+  /**
+   * Accept control characters (raw or as character references) that XML 1.0 forbids, NUL and
+   * U+FFFE/U+FFFF excepted. For the mock server's request bodies only: OSS keys may hold such
+   * characters, and OSS reads them from the documents SDKs send (DeleteMultipleObjects' <Key>).
+   */
+  allowControlCharacters?: boolean | undefined;
 }
 
 const PREDEFINED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -41,6 +47,9 @@ const REFERENCE = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|([A-Za-z_][\w.-]*));|&
 // eslint-disable-next-line no-control-regex
 const ILLEGAL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const DECLARATION = /^<\?xml[ \t\r\n][^>]*\?>/;
+
+// What allowControlCharacters still refuses.
+const ILLEGAL_EVEN_LENIENTLY = /[\u0000\uFFFE\uFFFF]/;
 
 function isXmlChar(codePoint: number): boolean {
   return (
@@ -51,7 +60,11 @@ function isXmlChar(codePoint: number): boolean {
   );
 }
 
-function decodeReferences(text: string): string {
+function isLenientXmlChar(codePoint: number): boolean {
+  return isXmlChar(codePoint) || (codePoint >= 0x1 && codePoint <= 0x1f);
+}
+
+function decodeReferences(text: string, legal: (codePoint: number) => boolean): string {
   if (!text.includes('&')) return text;
   return text.replace(REFERENCE, (match, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
     if (name !== undefined) {
@@ -61,23 +74,23 @@ function decodeReferences(text: string): string {
     }
     if (hex === undefined && decimal === undefined) throw new Error(`a bare '&' that starts no character reference`);
     const codePoint = hex !== undefined ? parseInt(hex, 16) : parseInt(decimal!, 10);
-    if (!isXmlChar(codePoint)) throw new Error(`character reference ${match} is not a legal XML character`);
+    if (!legal(codePoint)) throw new Error(`character reference ${match} is not a legal XML character`);
     return String.fromCodePoint(codePoint);
   });
 }
 
 // fast-xml-parser's hook for text values; it never sees declared entities because DOCTYPE is refused.
-const entityDecoder = {
+const entityDecoder = (legal: (codePoint: number) => boolean) => ({
   setExternalEntities(): void {},
   addInputEntities(): void {
     throw new Error('entity declarations are not allowed');
   },
   reset(): void {},
   setXmlVersion(): void {},
-  decode: decodeReferences,
-};
+  decode: (text: string) => decodeReferences(text, legal),
+});
 
-const parser = new XMLParser({
+const PARSER_OPTIONS = {
   ignoreAttributes: true, // xmlns and friends carry nothing OSS results need
   removeNSPrefix: true,
   parseTagValue: false,
@@ -85,8 +98,9 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: MAX_DEPTH + 1, // +1 for the wrapper element
-  entityDecoder,
-});
+};
+const parser = new XMLParser({ ...PARSER_OPTIONS, entityDecoder: entityDecoder(isXmlChar) });
+const lenientParser = new XMLParser({ ...PARSER_OPTIONS, entityDecoder: entityDecoder(isLenientXmlChar) });
 
 function fail(reason: string, cause?: unknown): never {
   throw new OssXmlError(`Invalid XML: ${reason}`, cause === undefined ? undefined : { cause });
@@ -107,7 +121,7 @@ export function parseXml(xml: string, options: XmlParseOptions = {}): XmlDocumen
   const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   if (text.trim() === '') fail('the body is empty');
   if (/<!(?:DOCTYPE|ENTITY)/i.test(text)) fail('DOCTYPE and entity declarations are not allowed');
-  const illegal = ILLEGAL_CHARACTER.exec(text);
+  const illegal = (options.allowControlCharacters ? ILLEGAL_EVEN_LENIENTLY : ILLEGAL_CHARACTER).exec(text);
   if (illegal) fail(`control character U+${illegal[0].charCodeAt(0).toString(16).padStart(4, '0')} at offset ${illegal.index} is not allowed in XML`);
 
   const validation = XMLValidator.validate(text);
@@ -122,7 +136,7 @@ export function parseXml(xml: string, options: XmlParseOptions = {}): XmlDocumen
   if (/<\?xml[ \t\r\n?]/i.test(body)) fail('misplaced XML declaration');
   let wrapped: Record<string, unknown>;
   try {
-    wrapped = parser.parse(`<${WRAPPER}>${body}</${WRAPPER}>`)[WRAPPER] as Record<string, unknown>;
+    wrapped = (options.allowControlCharacters ? lenientParser : parser).parse(`<${WRAPPER}>${body}</${WRAPPER}>`)[WRAPPER] as Record<string, unknown>;
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     fail(/nested tags/i.test(message) ? `elements nested deeper than ${MAX_DEPTH} levels` : message.replace(/\.$/, ''), error);

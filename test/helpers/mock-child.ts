@@ -11,6 +11,8 @@ export interface MockChildOptions {
   dataDir: string;
   /** Extra `serve` flags, e.g. ['--latency-ms', '100', '--fault', 'UploadPart#2:stall:30000']. */
   args?: string[];
+  /** Run it under `ulimit -n` this many open files (through bash, which then execs node). */
+  openFileLimit?: number;
 }
 
 export interface MockChild {
@@ -22,20 +24,24 @@ export interface MockChild {
   restart(): Promise<void>;
   freeze(): void;
   thaw(): void;
+  /** What the process wrote on stderr so far (its log, with --log). */
+  stderr(): string;
 }
 
 /** Starts the server (port 0: a free one); the test's teardown ends it. */
 export async function startMockChild(t: Test, options: MockChildOptions): Promise<MockChild> {
   let child: ChildProcess | undefined;
   let port = 0;
+  let stderr = '';
   const start = async (): Promise<void> => {
     const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', options.dataDir, '--bucket', options.bucket, ...(options.args ?? [])];
-    const spawned = spawn(process.execPath, [CLI_PATH, ...args], {
+    const command = [process.execPath, CLI_PATH, ...args];
+    const limited = options.openFileLimit === undefined ? command : ['bash', '-c', `ulimit -n ${options.openFileLimit} && exec "$@"`, 'bash', ...command];
+    const spawned = spawn(limited[0]!, limited.slice(1), {
       env: { PATH: process.env['PATH'] ?? '', OSS_ACCESS_KEY_ID: options.credentials.accessKeyId, OSS_ACCESS_KEY_SECRET: options.credentials.accessKeySecret },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = spawned;
-    let stderr = '';
     spawned.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     port = await new Promise<number>((resolve, reject) => {
       let stdout = '';
@@ -65,5 +71,6 @@ export async function startMockChild(t: Test, options: MockChildOptions): Promis
     restart: start,
     freeze: () => child?.kill('SIGSTOP'),
     thaw: () => child?.kill('SIGCONT'),
+    stderr: () => stderr,
   };
 }

@@ -1,6 +1,7 @@
 // A loopback HTTP server whose answers a test scripts one request at a time. For transport
 // behaviour the faithful mock cannot produce on purpose (HTML error pages, garbage XML,
 // oversized bodies, a Date far from now). Real sockets, real undici on the client side.
+import type { Test } from 'tap';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -48,6 +49,16 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** A scripted server for a whole test file: closed at its end, its log of requests cleared before each subtest. */
+export async function scriptedServerFor(t: Test): Promise<ScriptedServer> {
+  const server = await startScriptedServer();
+  t.teardown(() => server.close());
+  t.beforeEach(() => {
+    server.seen.length = 0;
+  });
+  return server;
 }
 
 export function xmlError(status: number, code: string, message = code, extra = ''): Handler {

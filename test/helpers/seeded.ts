@@ -1,4 +1,6 @@
 // Deterministic test data, so a failure reproduces from its seed.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** xorshift32: deterministic bytes for a seed. */
 export function seededBytes(length: number, seed: number): Buffer {
@@ -24,4 +26,12 @@ export function seededRandom(seed: number): () => number {
     r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
     return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Writes `length` seeded bytes to `dir/name` and returns the path with the bytes. */
+export function seededFile(dir: string, name: string, length: number, seed: number): { path: string; data: Buffer } {
+  const data = seededBytes(length, seed);
+  const path = join(dir, name);
+  writeFileSync(path, data);
+  return { path, data };
 }

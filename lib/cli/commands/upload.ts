@@ -11,7 +11,7 @@ import { readCheckpoint } from '../../upload/checkpoint.js';
 import { MAX_PARALLEL } from '../../upload/validate.js';
 import { asUsageError, parseCommandArgs, parsePairs, parsePositiveInt, parseSize, parseUploadDestination, requirePositionals, UsageError } from '../args.js';
 import { withClient, type CommandContext } from '../command.js';
-import { CONNECTION_OPTIONS, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
+import { CONNECTION_OPTIONS, connectionsFor, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
 import { formatBytes, formatDuration, formatRate, sizeAsTyped } from '../format.js';
 import { HELP } from '../help.js';
 import { Output } from '../output.js';
@@ -40,9 +40,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The library's default pool size, kept when --parallel asks for no more. */
-const CLIENT_CONNECTIONS = 16;
-
 const DEFAULT_CALLBACK_BODY = 'bucket=${bucket}&object=${object}&etag=${etag}&size=${size}';
 
 export async function runUpload(argv: string[], context: CommandContext): Promise<number> {
@@ -66,7 +63,7 @@ export async function runUpload(argv: string[], context: CommandContext): Promis
   asUsageError(() => objectHeaders({ headers, meta }), 'upload');
   asUsageError(() => callbackHeaders(callback), 'upload');
   // The pool follows --parallel, so every part in flight has a connection (and its buffer, work).
-  const settings = { ...resolveClientSettings(values, io.env, 'upload'), connections: Math.max(CLIENT_CONNECTIONS, parallel ?? 0) };
+  const settings = { ...resolveClientSettings(values, io.env, 'upload'), connections: connectionsFor(parallel) };
   const output = new Output(io, values, secretValues(io.env));
   const checkpointDir = values['checkpoint-dir'] ?? defaultStateDir(io.env);
 

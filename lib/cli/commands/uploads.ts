@@ -6,7 +6,7 @@ import { parseCommandArgs, parseDuration, parseOssUrl, requirePositionals, Usage
 import { withClient, type CommandContext } from '../command.js';
 import { CONNECTION_OPTIONS, defaultStateDir, resolveClientSettings, secretValues } from '../config.js';
 import { removeCheckpointsOf } from '../local-checkpoints.js';
-import { formatAge } from '../format.js';
+import { formatAge, formatTable } from '../format.js';
 import { HELP } from '../help.js';
 import { Output } from '../output.js';
 
@@ -90,8 +90,5 @@ function renderTable(uploads: ListedUpload[], now: number, aborting: boolean, to
     : `${uploads.length} unfinished upload(s)`;
   if (uploads.length === 0) return summary;
   const rows = uploads.map((u) => [u.key, u.uploadId, `${u.initiated} (${formatAge(now - Date.parse(u.initiated))})`]);
-  const header = ['KEY', 'UPLOAD ID', 'INITIATED'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ');
-  return [line(header), ...rows.map(line), summary].join('\n');
+  return [formatTable(['KEY', 'UPLOAD ID', 'INITIATED'], rows), summary].join('\n');
 }

@@ -14,7 +14,8 @@ import { send } from '../responses.js';
 import type { ObjectRecord } from '../store.js';
 import { declaredBodyLength, incompleteBody, MAX_BODY_BYTES } from './body-limits.js';
 import { checkMd5, expectedMd5Hex } from './content-md5.js';
-import { storedHeadersFrom } from './object-headers.js';
+import { pickStoredHeaders, storedHeadersFrom } from './object-headers.js';
+import { encryptionHeaders } from './server-side-encryption.js';
 
 function parsePosition(query: Record<string, string>): number {
   const raw = query['position'];
@@ -56,14 +57,13 @@ export async function appendObject(ctx: RequestContext): Promise<void> {
       const received = await receiveChunks(ctx.body.chunks(), temp, { append: Boolean(temp && current), maxBytes: MAX_BODY_BYTES - position });
       if (length !== undefined && received.size !== length) throw incompleteBody(length, received.size);
       checkMd5(ctx.headers, expectedMd5, received.md5Hex);
-      if (!temp) return { size: position + received.size, crc64: received.crc64, etag: `"${received.md5Hex}"` };
+      if (!temp) return { size: position + received.size, crc64: received.crc64, etag: `"${received.md5Hex}"`, sse: (current ?? created).sse };
       const crc64 = current ? crc64Combine(crcToBigInt(current.crc64), crcToBigInt(received.crc64), received.size).toString() : received.crc64;
       // Not an MD5 of the content (OSS's Appendable ETags are not either): a chain that changes with every append.
       const etag = current ? `"${(await md5OfBytes(Buffer.from(current.etag + received.md5Hex))).hex}"` : `"${received.md5Hex}"`;
-      const headers = current ?? created;
       return store.commitObject(
         bucket,
-        { key, size: position + received.size, etag, crc64, objectType: 'Appendable', lastModified: clock.nowMs(), headers: headers.headers, meta: headers.meta, acl: headers.acl, tags: headers.tags },
+        { key, size: position + received.size, etag, crc64, objectType: 'Appendable', lastModified: clock.nowMs(), ...pickStoredHeaders(current ?? created) },
         temp,
       );
     } catch (error) {
@@ -71,5 +71,5 @@ export async function appendObject(ctx: RequestContext): Promise<void> {
       throw error;
     }
   });
-  await send(ctx, 200, { ETag: appended.etag, 'x-oss-next-append-position': appended.size, 'x-oss-hash-crc64ecma': appended.crc64 });
+  await send(ctx, 200, { ETag: appended.etag, 'x-oss-next-append-position': appended.size, 'x-oss-hash-crc64ecma': appended.crc64, ...encryptionHeaders(appended.sse) });
 }

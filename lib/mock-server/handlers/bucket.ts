@@ -1,18 +1,41 @@
-// Minimal bucket operations so general-purpose clients (ali-oss) can be pointed at the mock:
-// PutBucket creates a bucket; GetBucket (ListObjects, V1) lists objects.
+// The basic bucket operations: PutBucket creates a bucket (with x-oss-acl and a
+// CreateBucketConfiguration body naming its StorageClass and DataRedundancyType); GetBucket
+// (ListObjects, V1) lists objects, paged by marker.
 import type { RequestContext } from '../context.js';
 import { invalidArgument } from '../mock-error.js';
 import { el, maybeUrlEncode, send, sendXml, xmlDocument } from '../responses.js';
-import type { ObjectRecord } from '../store.js';
-import { parsePageSize } from './list-parts.js';
-import { compareKeys, listPage } from './listing.js';
-import { restoreInfo } from './restore-object.js';
-import { isoMs } from './uploads.js';
+import { DEFAULT_BUCKET_SETTINGS, type BucketSettings } from '../store.js';
+import { bucketAclFrom } from './bucket-acl.js';
+import { STORAGE_CLASSES } from './object-headers.js';
+import { commonPrefixesXml, contentsXml, lastEntryOf, listObjectPage, parseMaxKeys } from './object-listing.js';
+import { parseRequestXml, readSmallBody } from './request-xml.js';
 
-const MOCK_OWNER = '<Owner><ID>mock-owner</ID><DisplayName>mock-owner</DisplayName></Owner>';
+const DATA_REDUNDANCY_TYPES = ['LRS', 'ZRS'];
+
+async function bucketSettingsFrom(ctx: RequestContext): Promise<BucketSettings> {
+  const settings = { ...DEFAULT_BUCKET_SETTINGS, acl: bucketAclFrom(ctx.headers) ?? DEFAULT_BUCKET_SETTINGS.acl };
+  const xml = await readSmallBody(ctx);
+  if (xml === undefined) return settings;
+  const requested = parseRequestXml(xml, 'CreateBucketConfiguration', (root) => ({
+    storageClass: root.optionalText('StorageClass'),
+    dataRedundancyType: root.optionalText('DataRedundancyType'),
+  }));
+  if (requested.storageClass !== undefined) {
+    if (!STORAGE_CLASSES.includes(requested.storageClass)) throw invalidArgument('StorageClass', requested.storageClass, `The storage class must be one of ${STORAGE_CLASSES.join(', ')}.`);
+    settings.storageClass = requested.storageClass;
+  }
+  if (requested.dataRedundancyType !== undefined) {
+    if (!DATA_REDUNDANCY_TYPES.includes(requested.dataRedundancyType)) {
+      throw invalidArgument('DataRedundancyType', requested.dataRedundancyType, `DataRedundancyType must be ${DATA_REDUNDANCY_TYPES.join(' or ')}.`);
+    }
+    settings.dataRedundancyType = requested.dataRedundancyType;
+  }
+  return settings;
+}
 
 export async function putBucket(ctx: RequestContext): Promise<void> {
-  await ctx.server.store.createBucket(ctx.bucket!, ctx.server.clock.nowMs());
+  const settings = await bucketSettingsFrom(ctx);
+  await ctx.server.store.createBucket(ctx.bucket!, ctx.server.clock.nowMs(), settings);
   await send(ctx, 200, { Location: `/${ctx.bucket}` });
 }
 
@@ -21,20 +44,8 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
   const prefix = q['prefix'] ?? '';
   const delimiter = q['delimiter'] ?? '';
   const marker = q['marker'] ?? '';
-  const rawMax = q['max-keys'];
-  if (rawMax !== undefined && rawMax !== '' && !/^\d+$/.test(rawMax)) throw invalidArgument('max-keys', rawMax, 'max-keys must be an integer from 1 to 1000.');
-  const maxKeys = parsePageSize(q, 'max-keys', 100);
-
-  const sorted = ctx.server.store.objects(ctx.bucket!).sort((a, b) => compareKeys(a.key, b.key));
-  const page = listPage(sorted, {
-    prefix,
-    delimiter,
-    maxEntries: maxKeys,
-    keyOf: (o) => o.key,
-    itemAfterMarker: (o) => compareKeys(o.key, marker) > 0,
-    prefixAfterMarker: (p) => compareKeys(p, marker) > 0,
-  });
-  const last = page.last;
+  const maxKeys = parseMaxKeys(q);
+  const page = listObjectPage(ctx, { prefix, delimiter, after: marker, maxKeys });
   const encode = (value: string): string => maybeUrlEncode(ctx, value);
   const children = [
     el('Name', ctx.bucket!),
@@ -44,14 +55,10 @@ export async function listObjects(ctx: RequestContext): Promise<void> {
     el('Delimiter', encode(delimiter)),
     el('IsTruncated', page.isTruncated),
   ];
-  if (page.isTruncated && last) children.push(el('NextMarker', encode('prefix' in last ? last.prefix : last.item.key)));
+  const next = lastEntryOf(page);
+  if (page.isTruncated && next !== undefined) children.push(el('NextMarker', encode(next)));
   const now = ctx.server.clock.nowMs();
-  children.push(...page.items.map((o) => contents(o, encode, now)), ...page.commonPrefixes.map((p) => `<CommonPrefixes>${el('Prefix', encode(p))}</CommonPrefixes>`));
+  children.push(...page.items.map((o) => contentsXml(o, encode, now, true)), ...commonPrefixesXml(page.commonPrefixes, encode));
   if (q['encoding-type'] === 'url') children.unshift(el('EncodingType', 'url'));
   await sendXml(ctx, 200, xmlDocument('ListBucketResult', children));
-}
-
-function contents(o: ObjectRecord, encode: (value: string) => string, nowMs: number): string {
-  const restore = restoreInfo(o, nowMs);
-  return `<Contents>${el('Key', encode(o.key))}${el('LastModified', isoMs(o.lastModified))}${el('ETag', o.etag)}${el('Type', o.objectType)}${el('Size', o.size)}${el('StorageClass', o.headers['x-oss-storage-class'] ?? 'Standard')}${restore === undefined ? '' : el('RestoreInfo', restore)}${MOCK_OWNER}</Contents>`;
 }

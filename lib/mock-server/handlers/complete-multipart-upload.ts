@@ -16,7 +16,8 @@ import { fileAlreadyExists, invalidArgument, malformedXml, MockOssError, noSuchU
 import { el, maybeUrlEncode, xmlDocument } from '../responses.js';
 import type { MockStore, PartRecord, UploadRecord } from '../store.js';
 import { checkMd5, expectedMd5Hex } from './content-md5.js';
-import { forbidsOverwrite } from './object-headers.js';
+import { forbidsOverwrite, pickStoredHeaders } from './object-headers.js';
+import { encryptionHeaders } from './server-side-encryption.js';
 import { requireUpload } from './uploads.js';
 
 /** Every part but the last must be at least 100 KB. */
@@ -43,7 +44,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
         const temp = await concatenateParts(store, upload, parts);
         await store.commitObject(
           upload.bucket,
-          { key: upload.key, size, etag, crc64, objectType: 'Multipart', lastModified: clock.nowMs(), headers: upload.headers, meta: upload.meta, acl: upload.acl, tags: upload.tags },
+          { key: upload.key, size, etag, crc64, objectType: 'Multipart', lastModified: clock.nowMs(), ...pickStoredHeaders(upload) },
           temp,
         );
       }
@@ -67,7 +68,7 @@ export async function completeMultipartUpload(ctx: RequestContext): Promise<void
       crc64: result.crc64,
       contentMd5: '',
     },
-    { ETag: result.etag, 'x-oss-hash-crc64ecma': result.crc64 },
+    { ETag: result.etag, 'x-oss-hash-crc64ecma': result.crc64, ...encryptionHeaders(upload.sse) },
     xmlDocument('CompleteMultipartUploadResult', children),
   );
 }

@@ -11,6 +11,7 @@ import { el, send, sendXml, xmlDocument } from '../responses.js';
 import type { ObjectRecord, StoredHeaders } from '../store.js';
 import { checkCopyConditions, copySourceData, requireCopySource, type CopySource } from './copy-source.js';
 import { forbidsOverwrite, storedHeadersFrom } from './object-headers.js';
+import { encryptionHeaders } from './server-side-encryption.js';
 import { isoMs } from './uploads.js';
 
 /** Larger objects must be copied part by part (UploadPartCopy). */
@@ -36,6 +37,8 @@ function destinationHeaders(ctx: RequestContext, source: ObjectRecord): StoredHe
     meta: metadata === 'REPLACE' ? requested.meta : { ...source.meta },
     acl: requested.acl,
     tags: tagging === 'Replace' ? requested.tags : source.tags,
+    // Encryption is the copy's own, as this request asks (a copy is written anew).
+    sse: requested.sse,
   };
 }
 
@@ -80,5 +83,6 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
   await sendXml(ctx, 200, xmlDocument('CopyObjectResult', [el('ETag', copied.etag), el('LastModified', isoMs(copied.lastModified))]), {
     ETag: copied.etag,
     'x-oss-hash-crc64ecma': copied.crc64,
+    ...encryptionHeaders(copied.sse),
   });
 }

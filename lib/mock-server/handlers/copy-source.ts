@@ -1,12 +1,12 @@
 // The source of CopyObject and UploadPartCopy: x-oss-copy-source (/<bucket>/<url-encoded key>),
 // which must exist and be readable, and the x-oss-copy-source-if-* conditions checked against it
-// (If-Match, then If-Unmodified-Since: 412 PreconditionFailed; If-None-Match, then
-// If-Modified-Since: 304 Not Modified). Dates compare at whole seconds, as Last-Modified has them.
+// (preconditions.ts: 412 PreconditionFailed or 304 Not Modified).
 import { copyFile } from 'node:fs/promises';
 import type { RequestContext } from '../context.js';
 import { invalidArgument, MockOssError, noSuchBucket, noSuchKey } from '../mock-error.js';
 import { checkBucketName, checkObjectKey } from '../keys.js';
 import type { ObjectRecord } from '../store.js';
+import { COPY_SOURCE_CONDITIONS, evaluatePreconditions } from './preconditions.js';
 import { requireReadable } from './restore-object.js';
 
 export interface CopySource {
@@ -44,33 +44,9 @@ export function requireCopySource(ctx: RequestContext): CopySource {
   return { bucket, record };
 }
 
-function etagMatches(condition: string, etag: string): boolean {
-  const bare = (value: string): string => value.trim().replace(/^W\//, '').replace(/^"|"$/g, '').toUpperCase();
-  return condition.split(',').some((candidate) => candidate.trim() === '*' || bare(candidate) === bare(etag));
-}
-
-/** Whole seconds of an HTTP date; undefined when it does not parse (the condition is then ignored, as HTTP says). */
-function httpDateSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-}
-
-const preconditionFailed = (condition: string): MockOssError =>
-  new MockOssError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.', { Condition: condition }, '0026-00000009');
-
 /** Checks the x-oss-copy-source-if-* headers against the source; throws 412, or says to answer 304. */
 export function checkCopyConditions(headers: Record<string, string>, source: ObjectRecord): CopyPrecondition {
-  const modifiedSeconds = Math.floor(source.lastModified / 1000);
-  const ifMatch = headers['x-oss-copy-source-if-match'];
-  if (ifMatch !== undefined && !etagMatches(ifMatch, source.etag)) throw preconditionFailed('If-Match');
-  const unmodifiedSince = httpDateSeconds(headers['x-oss-copy-source-if-unmodified-since']);
-  if (ifMatch === undefined && unmodifiedSince !== undefined && modifiedSeconds > unmodifiedSince) throw preconditionFailed('If-Unmodified-Since');
-  const ifNoneMatch = headers['x-oss-copy-source-if-none-match'];
-  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, source.etag)) return 'not-modified';
-  const modifiedSince = httpDateSeconds(headers['x-oss-copy-source-if-modified-since']);
-  if (ifNoneMatch === undefined && modifiedSince !== undefined && modifiedSeconds <= modifiedSince) return 'not-modified';
-  return 'copy';
+  return evaluatePreconditions(headers, COPY_SOURCE_CONDITIONS, source) === 'proceed' ? 'copy' : 'not-modified';
 }
 
 /** Copies the source's data file to `temp`; false if the source was replaced or deleted meanwhile. */

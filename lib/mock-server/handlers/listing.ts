@@ -17,8 +17,8 @@ export interface ListingOptions<T> {
   keyOf: (item: T) => string;
   /** Whether an item comes after the request's marker. */
   itemAfterMarker: (item: T) => boolean;
-  /** Whether a common prefix comes after the request's marker. */
-  prefixAfterMarker: (prefix: string) => boolean;
+  /** Whether a common prefix, reached through `item` (one of the keys it rolls up), comes after the request's marker. */
+  prefixAfterMarker: (prefix: string, item: T) => boolean;
 }
 
 /** `sorted` must be in listing order (by key). */
@@ -31,7 +31,7 @@ export function listPage<T>(sorted: readonly T[], options: ListingOptions<T>): L
     const cut = options.delimiter ? key.indexOf(options.delimiter, options.prefix.length) : -1;
     if (cut >= 0) {
       const prefix = key.slice(0, cut + options.delimiter.length);
-      if (page.commonPrefixes.at(-1) === prefix || !options.prefixAfterMarker(prefix)) continue;
+      if (page.commonPrefixes.at(-1) === prefix || !options.prefixAfterMarker(prefix, item)) continue;
       if (entries === options.maxEntries) {
         page.isTruncated = true;
         break;

@@ -2,19 +2,16 @@
 // ACL is recorded, not enforced: every request to the mock is signed by a known key anyway.
 import type { RequestContext } from '../context.js';
 import { invalidArgument } from '../mock-error.js';
-import { el, send, sendXml, xmlDocument } from '../responses.js';
+import { send, sendXml } from '../responses.js';
+import { accessControlPolicyXml, aclFromHeader } from './access-control.js';
 import { requireObjectRecord, updateObject } from './object-update.js';
 
 /** 'default' means the bucket's ACL applies. */
 export const OBJECT_ACLS = ['default', 'private', 'public-read', 'public-read-write'];
-export const MOCK_OWNER_ID = 'mock-owner';
 
 /** x-oss-object-acl, checked; undefined when the request has none. */
 export function objectAclFrom(headers: Record<string, string>): string | undefined {
-  const acl = headers['x-oss-object-acl'];
-  if (acl === undefined) return undefined;
-  if (!OBJECT_ACLS.includes(acl)) throw invalidArgument('x-oss-object-acl', acl, `The object ACL must be one of ${OBJECT_ACLS.join(', ')}.`);
-  return acl;
+  return aclFromHeader(headers, 'x-oss-object-acl', OBJECT_ACLS, 'object');
 }
 
 export async function putObjectAcl(ctx: RequestContext): Promise<void> {
@@ -26,6 +23,5 @@ export async function putObjectAcl(ctx: RequestContext): Promise<void> {
 
 export async function getObjectAcl(ctx: RequestContext): Promise<void> {
   const record = requireObjectRecord(ctx);
-  const owner = `<Owner>${el('ID', MOCK_OWNER_ID)}${el('DisplayName', MOCK_OWNER_ID)}</Owner>`;
-  await sendXml(ctx, 200, xmlDocument('AccessControlPolicy', [owner, `<AccessControlList>${el('Grant', record.acl ?? 'default')}</AccessControlList>`]));
+  await sendXml(ctx, 200, accessControlPolicyXml(record.acl ?? 'default'));
 }

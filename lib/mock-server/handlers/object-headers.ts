@@ -4,9 +4,10 @@ import type { HeaderMap } from '../responses.js';
 import type { ObjectRecord, StoredHeaders } from '../store.js';
 import { objectAclFrom } from './object-acl.js';
 import { taggingCountHeader, tagsFromHeader } from './object-tagging.js';
+import { encryptionFrom, encryptionHeaders } from './server-side-encryption.js';
 
 const KEPT_HEADERS = ['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'expires', 'x-oss-storage-class'];
-const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
+export const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
 /** OSS caps user metadata at 8 KB (names and values together). */
 const MAX_META_BYTES = 8 * 1024;
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -26,7 +27,12 @@ export function storedHeadersFrom(headers: Record<string, string>): StoredHeader
     metaBytes += Buffer.byteLength(name, 'latin1') + Buffer.byteLength(value, 'latin1');
   }
   if (metaBytes > MAX_META_BYTES) throw invalidArgument('x-oss-meta-*', String(metaBytes), 'User metadata must not exceed 8 KB in total.');
-  return { headers: kept, meta, acl: objectAclFrom(headers), tags: tagsFromHeader(headers) };
+  return { headers: kept, meta, acl: objectAclFrom(headers), tags: tagsFromHeader(headers), sse: encryptionFrom(headers) };
+}
+
+/** Just the StoredHeaders of a record (an upload's, for the object it becomes). */
+export function pickStoredHeaders(from: StoredHeaders): StoredHeaders {
+  return { headers: from.headers, meta: from.meta, acl: from.acl, tags: from.tags, sse: from.sse };
 }
 
 export function forbidsOverwrite(headers: Record<string, string>): boolean {
@@ -46,5 +52,5 @@ export function objectResponseHeaders(record: ObjectRecord): HeaderMap {
   for (const [name, value] of Object.entries(record.meta)) headers[`x-oss-meta-${name}`] = value;
   if (record.contentMd5) headers['Content-MD5'] = record.contentMd5;
   if (record.objectType === 'Appendable') headers['x-oss-next-append-position'] = record.size;
-  return { ...headers, ...taggingCountHeader(record.tags) };
+  return { ...headers, ...taggingCountHeader(record.tags), ...encryptionHeaders(record.sse) };
 }

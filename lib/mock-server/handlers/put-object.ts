@@ -9,6 +9,7 @@ import { checkReceivedLength, declaredBodyLength } from './body-limits.js';
 import { checkMd5, expectedMd5Hex } from './content-md5.js';
 import { corruptFile } from './corrupt.js';
 import { forbidsOverwrite, storedHeadersFrom } from './object-headers.js';
+import { encryptionHeaders } from './server-side-encryption.js';
 
 export async function putObject(ctx: RequestContext): Promise<void> {
   const { store, clock, discard } = ctx.server;
@@ -64,7 +65,7 @@ export async function putObject(ctx: RequestContext): Promise<void> {
       crc64: received.crc64,
       contentMd5: received.md5Base64,
     },
-    { ETag: `"${received.md5Hex}"`, 'Content-MD5': received.md5Base64, 'x-oss-hash-crc64ecma': received.crc64 },
+    { ETag: `"${received.md5Hex}"`, 'Content-MD5': received.md5Base64, 'x-oss-hash-crc64ecma': received.crc64, ...encryptionHeaders(stored.sse) },
     undefined,
   );
 }

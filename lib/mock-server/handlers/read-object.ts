@@ -1,17 +1,19 @@
 // HeadObject and GetObject: metadata headers, and the data streamed from disk with
 // single-range support (bytes=a-b, a-, -n → 206 with Content-Range; unsatisfiable → 416).
+// If-Match / If-None-Match / If-Modified-Since / If-Unmodified-Since are checked first
+// (preconditions.ts): 412 PreconditionFailed, or 304 Not Modified with no body.
 import { open, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../context.js';
 import { MockOssError, noSuchKey } from '../mock-error.js';
-import { beginResponse, type HeaderMap } from '../responses.js';
+import { beginResponse, send, sendStream, type HeaderMap } from '../responses.js';
 import type { ObjectRecord } from '../store.js';
 import { objectResponseHeaders } from './object-headers.js';
+import { evaluatePreconditions, REQUEST_CONDITIONS } from './preconditions.js';
 import { requireReadable, restoreHeader } from './restore-object.js';
 import { resolveSymlink, symlinkResponseHeaders } from './symlink.js';
 
 /** The object the key names, and the one whose data answers: a symlink's target, or itself. */
-function requireObject(ctx: RequestContext): { record: ObjectRecord; data: ObjectRecord } {
+export function requireObject(ctx: RequestContext): { record: ObjectRecord; data: ObjectRecord } {
   const record = ctx.server.store.getObject(ctx.bucket!, ctx.key!);
   if (!record) throw noSuchKey(ctx.key!);
   return { record, data: resolveSymlink(ctx.server.store, ctx.bucket!, record) };
@@ -22,9 +24,20 @@ function readHeaders(ctx: RequestContext, record: ObjectRecord, data: ObjectReco
   return { ...headers, ...restoreHeader(data, ctx.server.clock.nowMs()) };
 }
 
+/** Answers 304 and returns true when the request's If-* headers say the client's copy is current. */
+async function answeredNotModified(ctx: RequestContext, headers: HeaderMap): Promise<boolean> {
+  const validators = { ETag: String(headers['ETag']), 'Last-Modified': String(headers['Last-Modified']) };
+  const entity = { etag: validators.ETag, lastModified: Date.parse(validators['Last-Modified']) };
+  if (evaluatePreconditions(ctx.headers, REQUEST_CONDITIONS, entity) === 'proceed') return false;
+  await send(ctx, 304, validators);
+  return true;
+}
+
 export async function headObject(ctx: RequestContext): Promise<void> {
   const { record, data } = requireObject(ctx);
-  if (!(await beginResponse(ctx, 200, { ...readHeaders(ctx, record, data), 'Content-Length': data.size }))) return;
+  const headers = readHeaders(ctx, record, data);
+  if (await answeredNotModified(ctx, headers)) return;
+  if (!(await beginResponse(ctx, 200, { ...headers, 'Content-Length': data.size }))) return;
   ctx.res.end();
 }
 
@@ -52,13 +65,15 @@ export function parseRange(header: string | undefined, size: number): { start: n
 export async function getObject(ctx: RequestContext): Promise<void> {
   const { record: named, data: record } = requireObject(ctx);
   requireReadable(record, ctx.server.clock.nowMs());
+  const stored = readHeaders(ctx, named, record);
+  if (await answeredNotModified(ctx, stored)) return;
   const range = parseRange(ctx.headers['range'], record.size);
   const handle = await openData(ctx, record);
   // Replaced between lookup and open: serve the new version.
   if (!handle) return getObject(ctx);
   const start = range?.start ?? 0;
   const end = range?.end ?? record.size - 1;
-  const headers: HeaderMap = { ...readHeaders(ctx, named, record), ...responseOverrides(ctx.query), 'Content-Length': end - start + 1 };
+  const headers: HeaderMap = { ...stored, ...responseOverrides(ctx.query), 'Content-Length': end - start + 1 };
   if (range) headers['Content-Range'] = `bytes ${start}-${end}/${record.size}`;
   if (!(await beginResponse(ctx, range ? 206 : 200, headers))) {
     await handle.close();
@@ -69,7 +84,7 @@ export async function getObject(ctx: RequestContext): Promise<void> {
     ctx.res.end();
     return;
   }
-  await pipeline(handle.createReadStream({ start, end, highWaterMark: 1024 * 1024 }), ctx.res).catch(() => undefined);
+  await sendStream(ctx, handle.createReadStream({ start, end, highWaterMark: 1024 * 1024 }));
 }
 
 /** GET's response-* query parameters replace the stored headers in this one answer. */

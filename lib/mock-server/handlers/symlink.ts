@@ -11,16 +11,24 @@ import { send } from '../responses.js';
 import type { MockStore, ObjectRecord } from '../store.js';
 import { forbidsOverwrite, objectResponseHeaders, storedHeadersFrom } from './object-headers.js';
 import { requireObjectRecord } from './object-update.js';
+import { refuseEncryptionHeaders } from './server-side-encryption.js';
 
 /** CRC-64 of no bytes. */
 const EMPTY_CRC64 = '0';
 
-/** The object whose data a GET of `record` returns: itself, or a symlink's target. */
+/**
+ * The object whose data a GET of `record` returns: itself, or a symlink's target. OSS follows
+ * one link only: a target that is itself a symlink is 400 InvalidTargetType (not a missing
+ * target), which SDKs report from HEAD's x-oss-err header.
+ */
 export function resolveSymlink(store: MockStore, bucket: string, record: ObjectRecord): ObjectRecord {
   if (record.objectType !== 'Symlink') return record;
   const target = store.getObject(bucket, record.symlinkTarget!);
-  if (!target || target.objectType === 'Symlink') {
-    throw new MockOssError(404, 'SymlinkTargetNotExist', 'The symlink target object does not exist.', { Key: record.key, Target: record.symlinkTarget! }, '0026-00000013');
+  if (!target) {
+    throw new MockOssError(404, 'SymlinkTargetNotExist', 'The symlink target object does not exist.', { Key: record.key, Target: record.symlinkTarget! }, '0026-00000012');
+  }
+  if (target.objectType === 'Symlink') {
+    throw new MockOssError(400, 'InvalidTargetType', 'The symlink target object is itself a symlink.', { Key: record.key, Target: record.symlinkTarget! });
   }
   return target;
 }
@@ -54,6 +62,7 @@ export async function putSymlink(ctx: RequestContext): Promise<void> {
   const bucket = ctx.bucket!;
   const key = ctx.key!;
   const target = symlinkTargetFrom(ctx.headers);
+  refuseEncryptionHeaders(ctx.headers, 'PutSymlink');
   const stored = storedHeadersFrom(ctx.headers);
   const forbidOverwrite = forbidsOverwrite(ctx.headers);
   const etag = `"${(await md5OfBytes(Buffer.from(target, 'utf8'))).hex}"`;

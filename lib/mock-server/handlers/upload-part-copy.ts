@@ -13,6 +13,7 @@ import { MAX_BODY_BYTES } from './body-limits.js';
 import { checkCopyConditions, requireCopySource } from './copy-source.js';
 import { parseRange } from './read-object.js';
 import { parsePartNumber } from './upload-part.js';
+import { encryptionHeaders } from './server-side-encryption.js';
 import { isoMs, requireUpload } from './uploads.js';
 
 export async function uploadPartCopy(ctx: RequestContext): Promise<void> {
@@ -47,7 +48,7 @@ export async function uploadPartCopy(ctx: RequestContext): Promise<void> {
     const part = { partNumber, size: received.size, md5Hex: received.md5Hex, md5Base64: received.md5Base64, crc64: received.crc64, lastModified };
     if (!(await store.commitPart(upload, part, temp))) throw noSuchUpload(upload.uploadId);
     const etag = `"${received.md5Hex}"`;
-    await sendXml(ctx, 200, xmlDocument('CopyPartResult', [el('LastModified', isoMs(lastModified)), el('ETag', etag)]), { ETag: etag, 'x-oss-hash-crc64ecma': received.crc64 });
+    await sendXml(ctx, 200, xmlDocument('CopyPartResult', [el('LastModified', isoMs(lastModified)), el('ETag', etag)]), { ETag: etag, 'x-oss-hash-crc64ecma': received.crc64, ...encryptionHeaders(upload.sse) });
     return;
   }
 }

@@ -9,6 +9,7 @@ import type { PartRecord, UploadRecord } from '../store.js';
 import { checkReceivedLength, declaredBodyLength } from './body-limits.js';
 import { checkMd5, expectedMd5Hex } from './content-md5.js';
 import { corruptFile } from './corrupt.js';
+import { encryptionHeaders, refuseEncryptionHeaders } from './server-side-encryption.js';
 import { requireUpload } from './uploads.js';
 
 export const MAX_PART_NUMBER = 10_000;
@@ -27,9 +28,7 @@ export async function uploadPart(ctx: RequestContext): Promise<void> {
   const partNumber = parsePartNumber(ctx.query);
   if (ctx.query['uploadId'] === undefined) throw invalidArgument('uploadId', '', 'UploadPart needs the uploadId query parameter.');
   const upload = requireUpload(ctx);
-  if (ctx.headers['x-oss-server-side-encryption'] !== undefined) {
-    throw invalidArgument('x-oss-server-side-encryption', ctx.headers['x-oss-server-side-encryption']!, 'Server-side encryption is set at InitiateMultipartUpload, not on parts.');
-  }
+  refuseEncryptionHeaders(ctx.headers, 'UploadPart');
   const length = declaredBodyLength(ctx);
   const expectedMd5 = expectedMd5Hex(ctx.headers);
 
@@ -62,6 +61,7 @@ export async function uploadPart(ctx: RequestContext): Promise<void> {
     ETag: `"${part.md5Hex}"`,
     'Content-MD5': part.md5Base64,
     'x-oss-hash-crc64ecma': part.crc64,
+    ...encryptionHeaders(upload.sse),
   });
 }
 
