@@ -1,6 +1,6 @@
 // The bench's server, in its own process so its CPU never counts against a client:
 //   node bench/mock-server-process.mjs [--discard] [--latency-ms N] [--bandwidth BYTES_PER_SEC] [--data-dir DIR]
-//                                      [--link-rtt-ms N --link-bandwidth BYTES_PER_SEC [--link-window BYTES]]
+//                                      [--link-rtt-ms N --link-bandwidth BYTES_PER_SEC [--link-window BYTES] [--link-initial-window BYTES]]
 // --link-*: the clients reach the mock through bench/wan-link.mjs, a long fat link (round trip,
 // shared bandwidth, per-connection TCP window), run in this process so its CPU counts as the
 // server's. --latency-ms/--bandwidth are the mock's own, simpler emulation.
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     'link-rtt-ms': { type: 'string' },
     'link-bandwidth': { type: 'string' },
     'link-window': { type: 'string' },
+    'link-initial-window': { type: 'string' },
   },
   strict: true,
 });
@@ -48,6 +49,7 @@ if (values['link-rtt-ms'] !== undefined) {
     rttMs: Number(values['link-rtt-ms']),
     bandwidthBytesPerSec: Number(values['link-bandwidth']),
     windowBytes: values['link-window'] ? Number(values['link-window']) : undefined,
+    initialWindowBytes: values['link-initial-window'] ? Number(values['link-initial-window']) : undefined,
   });
   url = `http://127.0.0.1:${link.port}`;
 }

@@ -2,6 +2,7 @@
 // process, against the mock server in another process, alternating contenders, medians of --runs.
 //   npm run bench -- [--size 1GiB] [--runs 3] [--scenario all|discard|verify|wan|memory]
 //                    [--memory-size 4GiB] [--wan-latency-ms 150] [--wan-bandwidth 48MiB] [--wan-window 4MiB]
+//                    [--wan-no-slow-start]
 //                    [--variants 8MiBx4,...] [--only NAME,...]
 // Prints the machine and one Markdown table per scenario on stdout; progress goes to stderr.
 import { spawn } from 'node:child_process';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     'wan-latency-ms': { type: 'string', default: '150' },
     'wan-bandwidth': { type: 'string', default: '48MiB' },
     'wan-window': { type: 'string', default: '4MiB' },
+    'wan-no-slow-start': { type: 'boolean' },
     only: { type: 'string' },
     variants: { type: 'string' },
   },
@@ -59,8 +61,11 @@ const SCENARIOS = {
   // Through bench/wan-link.mjs: every byte crosses a link of this round trip, whose bandwidth all
   // connections share, each with at most a TCP window of bytes unacknowledged.
   wan: {
-    title: `WAN link (${wanLatencyMs} ms round trip, ${formatBytes(wanBandwidth)}/s shared, ${formatBytes(wanWindow)} TCP window per connection)`,
-    serverArgs: ['--discard', '--link-rtt-ms', String(wanLatencyMs), '--link-bandwidth', String(wanBandwidth), '--link-window', String(wanWindow)],
+    title: `WAN link (${wanLatencyMs} ms round trip, ${formatBytes(wanBandwidth)}/s shared, ${formatBytes(wanWindow)} TCP window per connection${values['wan-no-slow-start'] ? ', no slow start' : ''})`,
+    serverArgs: [
+      ...['--discard', '--link-rtt-ms', String(wanLatencyMs), '--link-bandwidth', String(wanBandwidth), '--link-window', String(wanWindow)],
+      ...(values['wan-no-slow-start'] ? ['--link-initial-window', String(wanWindow)] : []),
+    ],
     linkRate: wanBandwidth,
   },
 };

@@ -5,10 +5,11 @@
 // bandwidth is one queue shared by all connections (round robin, as competing TCP flows roughly
 // share a bottleneck); and each connection has at most `windowBytes` unacknowledged, as TCP
 // does (Linux's default send buffer limit, net.ipv4.tcp_wmem, is 4 MiB), growing from an initial
-// window of 10 segments by slow start on a new connection. So one connection alone fills the
-// link only if windowBytes ≥ bandwidth × round trip, and the link stays full only while enough
-// connections have bytes to send.
-//   startWanLink({ target: {host, port}, bandwidthBytesPerSec, rttMs, windowBytes }) → {port, close}
+// window of 10 segments by slow start on a new connection (`initialWindowBytes`; set it to
+// windowBytes to leave slow start out). So one connection alone fills the link only if
+// windowBytes ≥ bandwidth × round trip, and the link stays full only while enough connections
+// have bytes to send.
+//   startWanLink({ target: {host, port}, bandwidthBytesPerSec, rttMs, windowBytes, initialWindowBytes }) → {port, close}
 import { createConnection, createServer } from 'node:net';
 
 /** Bytes the link sends in one go before it serves the next connection. */
@@ -18,7 +19,7 @@ const INITIAL_WINDOW = 10 * 1448;
 /** How far ahead of the clock the link may schedule its next transmissions (timer resolution). */
 const SCHEDULE_AHEAD_MS = 1;
 
-export async function startWanLink({ target, bandwidthBytesPerSec, rttMs, windowBytes = 4 * 1024 * 1024 }) {
+export async function startWanLink({ target, bandwidthBytesPerSec, rttMs, windowBytes = 4 * 1024 * 1024, initialWindowBytes = INITIAL_WINDOW }) {
   const oneWayMs = rttMs / 2;
   const bytesPerMs = bandwidthBytesPerSec / 1000;
   /** Connections with bytes waiting for the uplink, served round robin. */
@@ -88,7 +89,7 @@ export async function startWanLink({ target, bandwidthBytesPerSec, rttMs, window
     const upstream = createConnection({ ...target, noDelay: true, allowHalfOpen: true });
     const opened = performance.now();
     const conn = {
-      window: Math.min(INITIAL_WINDOW, windowBytes),
+      window: Math.min(initialWindowBytes, windowBytes),
       unacked: 0,
       queue: [],
       queued: 0,

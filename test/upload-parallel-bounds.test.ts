@@ -59,6 +59,36 @@ t.test('parallel bounds', async (t) => {
     t.ok(server.stats.peakInFlight['UploadPart']! <= 3, 'never more in flight than parts');
   });
 
+  t.test('the default parallelism grows to 8 when the first request shows a long round trip; a given parallel, connections and maxMemory bound it', async (t) => {
+    const client = fx.client();
+    const { path, data } = fx.file('long-link.bin', 16 * PART);
+    const upload = async (options: { parallel?: number; maxMemory?: number }, initiateMs: number | undefined) => {
+      server.stats.reset();
+      server.faults.clear();
+      if (initiateMs !== undefined) server.faults.add({ api: 'InitiateMultipartUpload', key: 'long-link.bin', action: { type: 'stall', ms: initiateMs } });
+      // Every part waits on the server, so the parts in flight overlap and can be counted.
+      server.faults.add({ api: 'UploadPart', key: 'long-link.bin', times: Infinity, action: { type: 'stall', ms: 100 } });
+      const notes: string[] = [];
+      await resumableUpload(client, { file: path, key: 'long-link.bin', partSize: PART, ...options, onNote: (n) => notes.push(n) });
+      t.ok((await server.readObject(BUCKET, 'long-link.bin')).equals(data));
+      return { peak: server.stats.peakInFlight['UploadPart'], notes: notes.join('\n') };
+    };
+    const fast = await upload({}, undefined);
+    t.equal(fast.peak, 4, 'a quick first request: the default 4');
+    t.notMatch(fast.notes, /long round trip/);
+    const slow = await upload({}, 150);
+    t.equal(slow.peak, 8, 'a first request of 150 ms: 8');
+    t.match(slow.notes, /The first request took \d+ ms, a long round trip: sending 8 parts at once instead of 4/);
+    t.equal((await upload({ parallel: 4 }, 150)).peak, 4, 'parallel given: kept');
+    // 6 senders with two windows of a part each, and 4 parts hashed ahead with one each.
+    t.equal((await upload({ maxMemory: (2 * 6 + 4) * PART }, 150)).peak, 6, 'as many as maxMemory allows');
+    const fewConnections = fx.client({ connections: 5 });
+    server.faults.add({ api: 'InitiateMultipartUpload', key: 'long-link.bin', action: { type: 'stall', ms: 150 } });
+    server.stats.reset();
+    await resumableUpload(fewConnections, { file: path, key: 'long-link.bin', partSize: PART });
+    t.equal(server.stats.peakInFlight['UploadPart'], 5, 'as many as the connections allow');
+  });
+
   t.test('an invalid maxMemory is refused', async (t) => {
     const client = fx.client();
     const { path } = fx.file('bad-budget.bin', PART);

@@ -20,6 +20,7 @@ import { checkpointPaths, type CheckpointPaths, type CheckpointTarget } from './
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
 import { acquireLock, OssUploadLockedError, type HeldLock } from './lock.js';
 import { multipartBufferBytes, PartBufferPool } from './part-buffers.js';
+import { LONG_LINK_PARALLEL, partsInFlightFor } from './long-link.js';
 import { preparePart } from './part-uploader.js';
 import { completedObject, verifyObjectCrc, withEtagWarning, type ObjectTarget } from './object-check.js';
 import { sendParts } from './send-parts.js';
@@ -62,6 +63,10 @@ class UploadRun implements StoppableRun {
   #openFile: OpenedFile | undefined;
   /** Parts in flight at once: `parallel`, capped at the client's connections. */
   #parallel = 1;
+  /** Parts in flight with the default parallelism on a long link, as far as connections and maxMemory allow. */
+  #longLinkParallel = 1;
+  /** How long the upload's first request (Initiate, or ListParts on a resume) took. */
+  #firstRequestMs: number | undefined;
   /** How the file's identity differs from the trusted checkpoint's (same size), if it does. */
   #fileChangedSinceCheckpoint: string | undefined;
   readonly #retries: RetryReporter;
@@ -170,7 +175,27 @@ class UploadRun implements StoppableRun {
           `more than the ${mebibytes(v.maxMemory)} allowed (maxMemory; --max-memory in the CLI). Lower parallel, or raise the limit if the memory is really there`,
       );
     }
+    this.#longLinkParallel = parallel;
+    if (!v.parallelGiven) {
+      for (let more = Math.min(LONG_LINK_PARALLEL, connections); more > parallel; more--) {
+        if (multipartBufferBytes(plan, more, this.#lanes!.width) > v.maxMemory) continue;
+        this.#longLinkParallel = more;
+        break;
+      }
+    }
     return parallel;
+  }
+
+  /**
+   * Runs the upload's first request, timing it: its round trip decides the default parallelism.
+   * One that was retried timed the outage, not the link, and is not counted.
+   */
+  async #firstRequest<T>(request: Promise<T>): Promise<T> {
+    const began = performance.now();
+    const retries = this.#retries.total;
+    const result = await request;
+    if (this.#retries.total === retries) this.#firstRequestMs ??= performance.now() - began;
+    return result;
   }
 
   // ---- checkpoint loading -------------------------------------------------------------------
@@ -302,7 +327,7 @@ class UploadRun implements StoppableRun {
     if (changed) this.#note(`The file changed since the checkpoint was written (${changed}); every part already on the server is re-read and kept only if it still holds the file's bytes`);
     let serverParts: PartInfo[];
     try {
-      serverParts = await this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal, onRetry: this.#retries.listener('ListParts') });
+      serverParts = await this.#firstRequest(this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal, onRetry: this.#retries.listener('ListParts') }));
     } catch (error) {
       if (!isNoSuchUpload(error)) throw error;
       // Completed by a run that died before deleting its checkpoint? The object tells, once the
@@ -352,14 +377,16 @@ class UploadRun implements StoppableRun {
 
   async #startSession(plan: PartPlan): Promise<Session> {
     const v = this.#v;
-    const initiated = await this.#client.initiateMultipartUpload({
-      bucket: v.bucket,
-      key: v.key,
-      headers: this.#options.headers,
-      meta: this.#options.meta,
-      signal: this.#signal,
-      onRetry: this.#retries.listener('InitiateMultipartUpload'),
-    });
+    const initiated = await this.#firstRequest(
+      this.#client.initiateMultipartUpload({
+        bucket: v.bucket,
+        key: v.key,
+        headers: this.#options.headers,
+        meta: this.#options.meta,
+        signal: this.#signal,
+        onRetry: this.#retries.listener('InitiateMultipartUpload'),
+      }),
+    );
     const session: Session = {
       uploadId: initiated.uploadId,
       createdAt: new Date().toISOString(),
@@ -378,11 +405,15 @@ class UploadRun implements StoppableRun {
 
   async #sendParts(session: Session, progress: ProgressTracker): Promise<void> {
     const v = this.#v;
+    const parallel = partsInFlightFor(this.#firstRequestMs, this.#parallel, this.#longLinkParallel);
+    if (parallel > this.#parallel) {
+      this.#note(`The first request took ${Math.round(this.#firstRequestMs!)} ms, a long round trip: sending ${parallel} parts at once instead of ${this.#parallel}, so some send while others wait for their answers (set parallel to choose)`);
+    }
     await sendParts(session, {
       target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress, retries: this.#retries },
       file: this.#reader,
       lanes: this.#lanes!,
-      parallel: this.#parallel,
+      parallel,
       localCrc64: v.localCrc64,
       signal: this.#signal,
       snapshot: () => this.#snapshot(session),
