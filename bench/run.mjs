@@ -1,7 +1,8 @@
 // The benchmark: this client against the raw-undici ceiling and ali-oss, each contender its own
 // process, against the mock server in another process, alternating contenders, medians of --runs.
 //   npm run bench -- [--size 1GiB] [--runs 3] [--scenario all|discard|verify|wan|memory]
-//                    [--memory-size 4GiB] [--wan-latency-ms 150] [--wan-bandwidth 48MiB]
+//                    [--memory-size 4GiB] [--wan-latency-ms 150] [--wan-bandwidth 48MiB] [--wan-window 4MiB]
+//                    [--wan-no-slow-start]
 //                    [--variants 8MiBx4,...] [--only NAME,...]
 // Prints the machine and one Markdown table per scenario on stdout; progress goes to stderr.
 import { spawn } from 'node:child_process';
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     'memory-size': { type: 'string', default: '4GiB' },
     'wan-latency-ms': { type: 'string', default: '150' },
     'wan-bandwidth': { type: 'string', default: '48MiB' },
+    'wan-window': { type: 'string', default: '4MiB' },
+    'wan-no-slow-start': { type: 'boolean' },
     only: { type: 'string' },
     variants: { type: 'string' },
   },
@@ -50,13 +53,19 @@ const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs} must be a whole number of at least 1`);
 const wanLatencyMs = Number(values['wan-latency-ms']);
 const wanBandwidth = parseSize(values['wan-bandwidth'], '--wan-bandwidth');
+const wanWindow = parseSize(values['wan-window'], '--wan-window');
 
 const SCENARIOS = {
   discard: { title: 'Discard server (hashes, stores nothing)', serverArgs: ['--discard'] },
   verify: { title: 'Verifying server (checks Content-MD5, stores every part and the object)', serverArgs: [] },
+  // Through bench/wan-link.mjs: every byte crosses a link of this round trip, whose bandwidth all
+  // connections share, each with at most a TCP window of bytes unacknowledged.
   wan: {
-    title: `WAN-like (${wanLatencyMs} ms added per response, ${formatBytes(wanBandwidth)}/s shared link)`,
-    serverArgs: ['--discard', '--latency-ms', String(wanLatencyMs), '--bandwidth', String(wanBandwidth)],
+    title: `WAN link (${wanLatencyMs} ms round trip, ${formatBytes(wanBandwidth)}/s shared, ${formatBytes(wanWindow)} TCP window per connection${values['wan-no-slow-start'] ? ', no slow start' : ''})`,
+    serverArgs: [
+      ...['--discard', '--link-rtt-ms', String(wanLatencyMs), '--link-bandwidth', String(wanBandwidth), '--link-window', String(wanWindow)],
+      ...(values['wan-no-slow-start'] ? ['--link-initial-window', String(wanWindow)] : []),
+    ],
     linkRate: wanBandwidth,
   },
 };

@@ -132,14 +132,15 @@ t.test('--resume-check: identity and content are accepted, anything else is a us
   t.match(JSON.parse(ok.stdout), { key: 'resume-check.bin', size: 120 * 1024 });
 });
 
-t.test('--parallel 256 with 8 MiB parts is refused before any request unless --max-memory allows it', async (t) => {
+t.test('--parallel 256 is refused before any request when --max-memory does not allow its read windows', async (t) => {
   const file = join(work, 'sparse-2GiB.bin');
   const { truncate } = await import('node:fs/promises');
   await writeFile(file, '');
   await truncate(file, 2 * 1024 ** 3); // sparse: nothing is read before the refusal
   server.stats.reset();
-  const refused = await runCli(['upload', file, `oss://${BUCKET}/huge.bin`, '--parallel', '256', '--part-size', '8MiB', '--checkpoint-dir', checkpointDir], { env });
+  const refused = await runCli(['upload', file, `oss://${BUCKET}/huge.bin`, '--parallel', '256', '--part-size', '8MiB', '--max-memory', '100MiB', '--checkpoint-dir', checkpointDir], { env });
   t.equal(refused.code, 1, refused.stderr);
-  t.match(refused.stderr, /256 parts of 8 MiB in flight would hold 2048 MiB of part buffers, more than the 1024 MiB allowed \(maxMemory; --max-memory in the CLI\)/);
+  // Two 1 MiB windows for each of the 256 parts in flight, one for each of the 4 hashed ahead.
+  t.match(refused.stderr, /256 parts in flight .* would hold 516 MiB of read buffers .*, more than the 100 MiB allowed \(maxMemory; --max-memory in the CLI\)/);
   t.same(server.stats.requests, {}, 'nothing was sent');
 });

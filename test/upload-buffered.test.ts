@@ -1,8 +1,9 @@
-// The engine's part pipeline against the real mock server: parts up to 16 MiB are read once into
-// a reused buffer and a retry resends exactly those bytes; larger parts are streamed from the
-// file (and re-read on retry); a file that shrinks under the upload is a typed error before
-// anything wrong is sent; and the CRC-64 checks with and without `localCrc64`, including a
-// server whose part CRC disagrees with the bytes (a rewriting proxy in front of the mock).
+// The engine's part pipeline against the real mock server: parts are hashed ahead and their bytes
+// read again as they are sent, so a part edited in between is refused by the server's Content-MD5
+// check and a retry's re-read is checked against the digest here; a file that shrinks under the
+// upload is a typed error before anything wrong is sent; and the CRC-64 checks with and without
+// `localCrc64`, including a server whose part CRC disagrees with the bytes (a rewriting proxy in
+// front of the mock).
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, truncateSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
@@ -39,79 +40,80 @@ t.test('buffered part pipeline', async (t) => {
   const client = fx.client();
   const { checkpointDir } = fx;
 
-  t.test('the rule: parts up to 16 MiB are buffered, one reused buffer per part in flight', async (t) => {
+  t.test('the rule: a single PutObject of up to 16 MiB is read into one buffer', async (t) => {
     t.equal(MAX_BUFFERED_PART_SIZE, 16 * MiB);
     t.type(PartBufferPool.forParts(MAX_BUFFERED_PART_SIZE), PartBufferPool);
-    t.equal(PartBufferPool.forParts(MAX_BUFFERED_PART_SIZE + 1), undefined, 'larger parts are streamed');
+    t.equal(PartBufferPool.forParts(MAX_BUFFERED_PART_SIZE + 1), undefined, 'larger ones are streamed');
     const pool = PartBufferPool.forParts(PART)!;
     const first = pool.acquire();
     const second = pool.acquire();
     t.equal(first.length, PART);
-    t.not(first, second, 'two parts in flight, two buffers');
+    t.not(first, second, 'two at once, two buffers');
     pool.release(first);
     t.equal(pool.acquire(), first, 'a released buffer is reused, not reallocated');
   });
 
-  t.test('a retry resends the buffered bytes as they were read; an edit behind a restored mtime is refused, then resumed', async (t) => {
+  t.test('a retry re-reads the part and checks it against its digest: an edit behind a restored mtime is refused before the last byte, then resumed', async (t) => {
     const partSize = 3 * MiB;
     const { path, data } = fx.file('retry-buffered.bin', 2 * partSize, 11);
     utimesSync(path, FIXED_MTIME, FIXED_MTIME);
-    // Part 1's first attempt is cut after 2.5 MiB, so by then at least one 1 MiB slice was reported sent.
+    // Part 1's first attempt is cut after 2.5 MiB, so by then at least one 1 MiB chunk was reported sent.
     server.faults.add({ api: 'UploadPart', key: 'retry-buffered.bin', partNumber: 1, action: { type: 'drop', afterBytes: 2.5 * MiB } });
     let edited = false;
+    const retried: Array<number | undefined> = [];
     const err = await resumableUpload(client, {
       file: path,
       key: 'retry-buffered.bin',
       partSize,
       parallel: 1,
       checkpointDir,
+      onRetry: (event) => event.type === 'retry' && retried.push(event.partNumber),
       onProgress: (sent) => {
         if (sent > 0 && !edited) {
           edited = true;
-          flipBytesKeepingMtime(path, 1000, 4096); // inside part 1, already in its buffer
+          flipBytesKeepingMtime(path, 1000, 4096); // inside part 1, already hashed and sent
         }
       },
     }).catch((e: unknown) => e);
     t.ok(edited);
-    t.ok(partBytesByNumber(server).get(1)! >= partSize + 2.5 * MiB, 'part 1 was sent twice');
-    // The ctime gives the edit away before Complete: nothing is published, the upload is kept.
+    t.same(retried, [1], 'part 1 was retried once');
+    // Its re-read failed the check before the last chunk: the server never got the whole part again.
+    t.ok(partBytesByNumber(server).get(1)! < 2.5 * MiB + partSize, 'the retry did not send the whole part');
+    // The ctime gives the edit away too: nothing is published, the upload is kept.
     t.type(err, OssInvalidArgumentError);
     t.match((err as Error).message, /changed during the upload \(its inode status change time moved.*were kept/);
     t.equal(server.stats.requests['CompleteMultipartUpload'] ?? 0, 0, 'nothing completed');
     const [upload] = server.listUploads(BUCKET).filter((u) => u.key === 'retry-buffered.bin');
-    const [part1] = await client.listAllParts({ key: 'retry-buffered.bin', uploadId: upload.uploadId });
-    t.equal(part1.etag.replace(/"/g, ''), createHash('md5').update(data.subarray(0, partSize)).digest('hex').toUpperCase(), 'the retry sent the bytes read before the edit, not a re-read');
+    t.same(await client.listAllParts({ key: 'retry-buffered.bin', uploadId: upload.uploadId }), [], 'no part holds bytes other than the ones hashed');
 
-    // The re-run re-reads part 1, finds it differs, sends it again: the object is the file as it is now.
+    // The re-run hashes the file as it is now and sends it: the object is the file as it is now.
     const result = await resumableUpload(client, { file: path, key: 'retry-buffered.bin', partSize, parallel: 1, checkpointDir });
     const now = readFileSync(path);
     t.notOk(now.equals(data));
     t.ok((await server.readObject(BUCKET, 'retry-buffered.bin')).equals(now));
     t.equal(result.crc64, await crcOf(now));
-    t.equal(result.partsReused, 1, 'part 2 is unchanged and kept');
   });
 
-  t.test('parts above 16 MiB are streamed from the file: a retry re-reads it', async (t) => {
-    const partSize = MAX_BUFFERED_PART_SIZE + 4096;
-    const { path } = fx.file('retry-streamed.bin', partSize + 5000, 12);
+  t.test('a part edited after it was hashed and before it is sent: the server refuses the bytes, the error says the file changed', async (t) => {
+    const { path } = fx.file('edited-ahead.bin', 6 * PART, 12);
     utimesSync(path, FIXED_MTIME, FIXED_MTIME);
-    server.faults.add({ api: 'UploadPart', key: 'retry-streamed.bin', partNumber: 1, action: { type: 'drop', afterBytes: 2.5 * MiB } });
     let edited = false;
     const err = await resumableUpload(client, {
       file: path,
-      key: 'retry-streamed.bin',
-      partSize,
+      key: 'edited-ahead.bin',
+      partSize: PART,
       parallel: 1,
       onProgress: (sent) => {
+        // Parts 1-4 were hashed together, before part 1 was sent: part 3 is hashed, not sent yet.
         if (sent > 0 && !edited) {
           edited = true;
-          flipBytesKeepingMtime(path, 1000, 4096);
+          flipBytesKeepingMtime(path, 2 * PART + 10, 100);
         }
       },
     }).catch((e: unknown) => e);
     t.ok(edited);
-    // The retry streamed the edited bytes under the MD5 of the original ones: the server refuses
-    // them, and the error says why (the file changed), with the server's refusal as its cause.
+    // Part 3 went with the MD5 of its bytes as they were hashed; the server checks it against the
+    // bytes it got (the edited ones), so they are refused, and the error names the change.
     t.type(err, OssInvalidArgumentError);
     t.match((err as Error).message, /changed during the upload/);
     t.type((err as Error).cause, OssServiceError);

@@ -7,7 +7,7 @@ export async function bodyMd5Base64(body: BodySource, signal: AbortSignal | unde
   if (body instanceof Uint8Array) return (await md5OfBytes(body)).base64;
   if ('file' in body) return (await md5OfFileRange(body.file, body.start, body.end, signal)).base64;
   const md5 = await createMd5();
-  for await (const chunk of body.stream()) {
+  for await (const chunk of 'chunks' in body ? body.chunks() : body.stream()) {
     if (signal?.aborted) throw new OssCancelledError('hashing was cancelled', { cause: signal.reason });
     md5.update(chunk as Uint8Array);
   }

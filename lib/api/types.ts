@@ -22,12 +22,16 @@ export interface CallOptions {
  * A request body that can be sent again on retry:
  * - a Buffer/Uint8Array (sent as is),
  * - a byte range of a local file (re-opened for every attempt, never buffered whole),
- * - a factory that returns a fresh stream per attempt (length must be given).
+ * - a factory that returns a fresh stream per attempt (length must be given),
+ * - a factory that returns fresh chunks per attempt (length must be given), handed to the socket
+ *   one by one: when the next chunk is asked for, the socket has taken every byte of the ones
+ *   before (the HTTP client waits for it to drain), so the iterable may reuse their memory.
  */
 export type BodySource =
   | Uint8Array
   | { file: string; start: number; end: number }
-  | { stream: () => Readable; length: number };
+  | { stream: () => Readable; length: number }
+  | { chunks: () => AsyncIterable<Uint8Array>; length: number };
 
 /** The headers of the object a call creates. */
 export interface ObjectHeaderOptions {

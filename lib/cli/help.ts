@@ -71,9 +71,10 @@ Options:
   --part-size SIZE        bytes per part, e.g. 16MiB (${sizeAsTyped(MIN_PART_SIZE)} to ${sizeAsTyped(MAX_PART_SIZE)}; default ${sizeAsTyped(DEFAULT_PART_SIZE)},
                           grown for files that would need more than ${MAX_PARTS} parts)
   --parallel N            parts in flight at once (1 to ${MAX_PARALLEL}; default ${DEFAULT_PARALLEL}); each holds a
-                          part buffer (up to 16 MiB parts) and a connection
-  --max-memory SIZE       most the part buffers may hold, parallel × part size (default 1GiB);
-                          an upload over it is refused before it starts
+                          connection and two read windows of up to 1 MiB
+  --max-memory SIZE       most the read windows may hold: 2 per part in flight and 1 for each of
+                          the 4 parts hashed ahead (default 1GiB); an upload over it is refused
+                          before it starts
   --checkpoint-dir DIR    where checkpoints live (default: $XDG_STATE_HOME/oss-resumable,
                           else ~/.local/state/oss-resumable; a file sent as one PUT needs none)
   --content-type TYPE     Content-Type of the object

@@ -162,17 +162,6 @@ async function digestRange(
   }
 }
 
-/** Unsigned decimal CRC-64 of a stream's bytes (a part body that was streamed, not buffered). */
-export async function crc64OfChunks(chunks: AsyncIterable<Uint8Array>): Promise<string> {
-  const hasher = await crc64Pool.acquire();
-  try {
-    for await (const chunk of chunks) hasher.update(chunk);
-    return crcHexToDecimal(hasher.digest('hex'));
-  } finally {
-    crc64Pool.release(hasher);
-  }
-}
-
 /** MD5 of bytes in memory (a small body such as the Complete XML). */
 export function md5OfBytes(data: Uint8Array): Promise<Md5Digest> {
   return digestBytes(data);

@@ -40,6 +40,11 @@ export function nameOf(from: RangeReadable): string {
   return isByteSource(from) ? from.name : from.path;
 }
 
+/** What to open again for a later read: the path of an open file, or the source itself. */
+export function pathOrSource(from: RangeReadable): string | ByteSource {
+  return typeof from === 'object' && !isByteSource(from) ? from.path : from;
+}
+
 /** Chunk size of a ByteSource streamed as a request body (parts too large to buffer). */
 const SOURCE_STREAM_CHUNK = 1024 * 1024;
 

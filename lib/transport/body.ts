@@ -17,12 +17,15 @@ export function bodyLength(source: BodySource | string): number {
 }
 
 /** A fresh body for one attempt. Buffers are sent as they are (in slices when progress is wanted); files and factories as streams. */
-export function openBody(source: BodySource | string, onBytes?: (bytes: number) => void): Uint8Array | string | Readable {
+export function openBody(source: BodySource | string, onBytes?: (bytes: number) => void): Uint8Array | string | Readable | AsyncIterable<Uint8Array> {
   if (typeof source === 'string') {
     if (onBytes) queueMicrotask(() => onBytes(Buffer.byteLength(source)));
     return source;
   }
   if (source instanceof Uint8Array) return onBytes ? Readable.from(countedSlices(source, onBytes), { objectMode: false }) : source;
+  // Straight to undici, which writes each chunk and waits for the socket to drain before it asks
+  // for the next: what lets the source reuse a chunk's memory (see BodySource).
+  if ('chunks' in source) return onBytes ? countedChunks(source.chunks(), onBytes) : source.chunks();
   let stream: Readable;
   if ('file' in source) {
     if (source.end === source.start) return Buffer.alloc(0);
@@ -47,6 +50,14 @@ async function* countedSlices(buffer: Uint8Array, onBytes: (bytes: number) => vo
     const slice = buffer.subarray(offset, Math.min(offset + BUFFER_SLICE, buffer.byteLength));
     yield slice;
     onBytes(slice.byteLength);
+  }
+}
+
+/** Counts a chunk once the socket has taken it: when the next one is asked for. */
+async function* countedChunks(chunks: AsyncIterable<Uint8Array>, onBytes: (bytes: number) => void): AsyncIterable<Uint8Array> {
+  for await (const chunk of chunks) {
+    yield chunk;
+    onBytes(chunk.byteLength);
   }
 }
 

@@ -181,7 +181,8 @@ export class HttpTransport {
         path: target.path + encodeQuery(query),
         method: request.method,
         headers,
-        body: body ?? null,
+        // undici takes async iterables too (written chunk by chunk); its types do not say so.
+        body: (body ?? null) as Dispatcher.RequestOptions['body'],
         signal: request.signal,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,

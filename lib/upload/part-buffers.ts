@@ -1,14 +1,23 @@
-// The reusable part buffers of one upload. A part up to MAX_BUFFERED_PART_SIZE is read once into
-// one of them, hashed from memory and sent from it: no second read of the file and no per-chunk
-// allocations for the garbage collector, so memory stays flat at parallel × part size.
+// The memory an upload holds for file bytes. A multipart upload holds read windows only: the
+// reader's, which hashes parts ahead (hash-ahead.ts), and every sender's (part-body.ts), 1 MiB
+// each at most, whatever the part size, so parts in flight cost little and memory stays flat.
+// A single PutObject reads its one part (the whole file, up to MAX_BUFFERED_PART_SIZE) into a
+// buffer, hashes it from memory and sends that buffer.
+import { hashAheadBytes } from './hash-ahead.js';
+import { senderBytes } from './part-body.js';
+import type { PartPlan } from './plan.js';
 
 /**
- * Largest part that is buffered. Up to here a buffer costs at most 16 MiB per part in flight
- * (64 MiB at the default parallelism of 4); larger parts (chosen by the caller, or grown for
- * files over ~78 GiB) are hashed and then streamed from the file, so a 1 TB file with 100 MiB
- * parts needs no more memory than a small one, at the price of reading the file twice.
+ * Largest single PutObject that is buffered whole. A larger one (a `partSize` above it, so the
+ * file fits one part) is hashed by streaming its file range and then streamed again.
  */
 export const MAX_BUFFERED_PART_SIZE = 16 * 1024 * 1024;
+
+/** Bytes of read windows a multipart upload of `plan` holds with `parallel` senders and an MD5 of `width` lanes. */
+export function multipartBufferBytes(plan: PartPlan, parallel: number, width: number): number {
+  const parts = plan.parts.length;
+  return hashAheadBytes(width, parts, plan.partSize) + Math.min(parallel, parts) * senderBytes(plan.partSize);
+}
 
 /** Buffers of one size, allocated on first use and handed back for the next part. */
 export class PartBufferPool {

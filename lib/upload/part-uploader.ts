@@ -1,12 +1,14 @@
-// One part: read it once into the worker's reusable buffer, hash it from memory (MD5, and CRC-64
-// when asked) and send that buffer; or, for a part too large to buffer, hash its file range by
-// streaming it and then stream the range again for the send. A ByteSource is read the same way.
+// One part sent: a part hashed ahead (hash-ahead.ts) with its body read again as it is sent
+// (part-body.ts), or the one part of a single PutObject, read into a buffer and hashed from memory
+// (or, too large to buffer, hashed by streaming its file range and then streamed again).
+// A ByteSource is read the same way as a file.
 import { OssChecksumError } from '../errors.js';
-import { crc64OfBytes, crc64OfChunks, md5OfFileRange, readAndDigest } from '../hash/md5.js';
-import { byteSourceStream, isByteSource, type RangeReadable } from '../hash/read-range.js';
+import { crc64OfBytes, md5OfFileRange, readAndDigest } from '../hash/md5.js';
+import { byteSourceStream, isByteSource, pathOrSource, type ByteSource, type RangeReadable } from '../hash/read-range.js';
 import type { OssClient } from '../client.js';
 import type { BodySource, PartInfo } from '../api/types.js';
 import type { CheckpointPart } from './checkpoint.js';
+import type { HashedPart } from './hash-ahead.js';
 import type { PlannedPart } from './plan.js';
 import type { ProgressTracker } from './progress.js';
 import { serverHasRecordedPart } from './resume.js';
@@ -22,14 +24,19 @@ export interface PartTarget {
   retries: RetryReporter;
 }
 
-/** A part ready to send: its body and its digests. */
-export interface PreparedPart {
-  /** The bytes in the worker's buffer, or the file range (a source's stream) when the part is not buffered. */
-  body: BodySource;
+/** A part's digests, and where its bytes are. */
+export interface PartDigests {
+  /** Its bytes in memory, or the file range they are read from (for a CRC-64 computed late). */
+  bytes: Uint8Array | { file: string | ByteSource; start: number; end: number };
   /** Base64 MD5. */
   md5: string;
   /** Unsigned decimal CRC-64/ECMA, when computed locally. */
   crc64: string | undefined;
+}
+
+/** A part ready to send: its digests and its body. */
+export interface PreparedPart extends PartDigests {
+  body: BodySource;
 }
 
 /**
@@ -45,15 +52,23 @@ export async function preparePart(
 ): Promise<PreparedPart> {
   if (buffer) {
     const { bytes, digest } = await readAndDigest(file, part.start, part.end, buffer, signal, { crc64: localCrc64 });
-    return { body: bytes, md5: digest.base64, crc64: digest.crc64 };
+    return { body: bytes, bytes, md5: digest.base64, crc64: digest.crc64 };
   }
   if (isByteSource(file)) {
     const digest = await md5OfFileRange(file, part.start, part.end, signal, { crc64: localCrc64 });
-    return { body: { stream: () => byteSourceStream(file, part.start, part.end), length: part.size }, md5: digest.base64, crc64: digest.crc64 };
+    const range = { file, start: part.start, end: part.end };
+    return { body: { stream: () => byteSourceStream(file, part.start, part.end), length: part.size }, bytes: range, md5: digest.base64, crc64: digest.crc64 };
   }
   const filePath = typeof file === 'string' ? file : file.path;
   const digest = await md5OfFileRange(filePath, part.start, part.end, signal, { crc64: localCrc64 });
-  return { body: { file: filePath, start: part.start, end: part.end }, md5: digest.base64, crc64: digest.crc64 };
+  const range = { file: filePath, start: part.start, end: part.end };
+  return { body: range, bytes: range, md5: digest.base64, crc64: digest.crc64 };
+}
+
+/** The digests of a part hashed ahead, whose bytes are in `file`. */
+export function hashedDigests(hashed: HashedPart, file: RangeReadable): PartDigests {
+  const { part, md5, crc64 } = hashed;
+  return { bytes: { file: pathOrSource(file), start: part.start, end: part.end }, md5, crc64 };
 }
 
 /**
@@ -61,10 +76,10 @@ export async function preparePart(
  * prepared bytes, the file's as they are now: same size, its ETag their MD5, and its CRC-64 theirs
  * when both are known. Undefined when the part must be sent again.
  */
-export async function reusablePart(part: PlannedPart, prepared: PreparedPart, onServer: PartInfo, signal: AbortSignal): Promise<CheckpointPart | undefined> {
+export async function reusablePart(part: PlannedPart, prepared: PartDigests, onServer: PartInfo, signal: AbortSignal): Promise<CheckpointPart | undefined> {
   const local = { size: part.size, md5: prepared.md5, crc64: prepared.crc64 };
   if (!serverHasRecordedPart(onServer, local)) return undefined;
-  const crc64 = prepared.crc64 ?? onServer.crc64 ?? (await crc64Of(prepared.body, signal));
+  const crc64 = prepared.crc64 ?? onServer.crc64 ?? (await crc64Of(prepared.bytes, signal));
   return { partNumber: part.partNumber, ...local, crc64, etag: onServer.etag };
 }
 
@@ -95,13 +110,12 @@ export async function uploadPreparedPart(target: PartTarget, part: PlannedPart, 
     throw new OssChecksumError(`part ${part.partNumber} CRC-64`, prepared.crc64, result.crc64);
   }
   // Without a local CRC the server's is recorded: the MD5 (ETag) check already proved the part intact.
-  const crc64 = prepared.crc64 ?? result.crc64 ?? (await crc64Of(prepared.body, signal));
+  const crc64 = prepared.crc64 ?? result.crc64 ?? (await crc64Of(prepared.bytes, signal));
   return { partNumber: part.partNumber, ...local, crc64, etag: result.etag };
 }
 
 /** A part's CRC-64 after all: only for servers that report none (OSS always does). */
-export async function crc64Of(body: BodySource, signal: AbortSignal): Promise<string> {
+export async function crc64Of(body: PreparedPart['bytes'], signal: AbortSignal): Promise<string> {
   if (body instanceof Uint8Array) return crc64OfBytes(body);
-  if ('stream' in body) return crc64OfChunks(body.stream());
   return (await md5OfFileRange(body.file, body.start, body.end, signal, { crc64: true })).crc64 as string; // asked for
 }

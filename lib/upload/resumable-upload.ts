@@ -3,6 +3,7 @@
 import { OssCancelledError, OssInvalidArgumentError, OssServiceError } from '../errors.js';
 import { crc64OfParts } from '../hash/crc64.js';
 import { openForReading, type OpenedFile, type RangeReadable } from '../hash/read-range.js';
+import { createMd5Lanes, type Md5Lanes } from '../hash/md5-lanes.js';
 import type { OssClient } from '../client.js';
 import type { PartInfo } from '../api/types.js';
 import {
@@ -18,7 +19,8 @@ import {
 import { checkpointPaths, type CheckpointPaths, type CheckpointTarget } from './checkpoint-name.js';
 import { describeFileChange, readFileIdentity, sameFileIdentity } from './file-identity.js';
 import { acquireLock, OssUploadLockedError, type HeldLock } from './lock.js';
-import { PartBufferPool } from './part-buffers.js';
+import { multipartBufferBytes, PartBufferPool } from './part-buffers.js';
+import { LONG_LINK_PARALLEL, partsInFlightFor } from './long-link.js';
 import { preparePart } from './part-uploader.js';
 import { completedObject, verifyObjectCrc, withEtagWarning, type ObjectTarget } from './object-check.js';
 import { sendParts } from './send-parts.js';
@@ -53,12 +55,18 @@ class UploadRun implements StoppableRun {
   #binding!: CheckpointBinding;
   /** The multipart upload this run is driving, once known. */
   #session: Session | undefined;
-  /** One reusable buffer per part in flight; undefined when parts are too large to buffer. */
+  /** The buffer of a single PutObject; undefined when the part is too large to buffer. */
   #partBuffers: PartBufferPool | undefined;
-  /** The file, open for the buffered reads of the whole upload. */
+  /** The multi-buffer MD5 that hashes the parts (ahead of the senders, and when a resume re-reads them). */
+  #lanes: Md5Lanes | undefined;
+  /** The file, open for the reads of the whole upload. */
   #openFile: OpenedFile | undefined;
   /** Parts in flight at once: `parallel`, capped at the client's connections. */
   #parallel = 1;
+  /** Parts in flight with the default parallelism on a long link, as far as connections and maxMemory allow. */
+  #longLinkParallel = 1;
+  /** How long the upload's first request (Initiate, or ListParts on a resume) took. */
+  #firstRequestMs: number | undefined;
   /** How the file's identity differs from the trusted checkpoint's (same size), if it does. */
   #fileChangedSinceCheckpoint: string | undefined;
   readonly #retries: RetryReporter;
@@ -118,6 +126,7 @@ class UploadRun implements StoppableRun {
       throw await this.#afterFailure(error);
     } finally {
       this.#partBuffers = undefined; // the handle may outlive the upload; its buffers should not
+      this.#lanes = undefined;
       await this.#openFile?.handle.close().catch(() => {});
       this.#openFile = undefined;
       await lock?.release();
@@ -130,8 +139,9 @@ class UploadRun implements StoppableRun {
     const plan = planParts(v.file.size, partSize);
     this.#options.onPlan?.({ partSize, partCount: plan.parts.length });
     this.#partBuffers = PartBufferPool.forParts(plan.parts[0].size);
+    this.#lanes = await createMd5Lanes();
     this.#parallel = this.#partsInFlight(plan);
-    if (this.#partBuffers && !v.source) this.#openFile = await openForReading(v.filePath);
+    if (!v.source) this.#openFile = await openForReading(v.filePath);
     this.#binding = {
       endpoint: this.#client.endpoint,
       bucket: v.bucket,
@@ -147,24 +157,45 @@ class UploadRun implements StoppableRun {
   }
 
   /**
-   * How many parts go at once. Each worker holds a part buffer for its whole life, so workers never
-   * outnumber the connections that could carry their parts, and their buffers must fit maxMemory.
+   * How many parts go at once: never more than the connections that could carry them, and the
+   * buffers they and the parts hashed ahead of them hold must fit maxMemory.
    */
   #partsInFlight(plan: PartPlan): number {
     const v = this.#v;
     const connections = this.#client.connections;
     const parallel = Math.min(v.parallel, connections);
     if (parallel < v.parallel) this.#note(`parallel ${v.parallel} is more than the client's ${connections} connections; sending ${parallel} parts at once (raise \`connections\` for more)`);
-    const bufferSize = this.#partBuffers?.bufferSize ?? 0;
-    const buffered = Math.min(parallel, plan.parts.length) * bufferSize;
+    // A one-part file may go as one PutObject, whose buffer holds the whole part.
+    const singlePut = plan.parts.length === 1 ? (this.#partBuffers?.bufferSize ?? 0) : 0;
+    const buffered = Math.max(singlePut, multipartBufferBytes(plan, parallel, this.#lanes!.width));
     if (buffered > v.maxMemory) {
       throw new OssInvalidArgumentError(
         'parallel',
-        `${parallel} parts of ${mebibytes(bufferSize)} in flight would hold ${mebibytes(buffered)} of part buffers, more than the ${mebibytes(v.maxMemory)} allowed ` +
-          '(maxMemory; --max-memory in the CLI). Lower parallel or the part size, or raise the limit if the memory is really there',
+        `${parallel} parts in flight with parts of ${mebibytes(plan.partSize)} would hold ${mebibytes(buffered)} of read buffers (the senders' and the ${this.#lanes!.width} parts hashed ahead), ` +
+          `more than the ${mebibytes(v.maxMemory)} allowed (maxMemory; --max-memory in the CLI). Lower parallel, or raise the limit if the memory is really there`,
       );
     }
+    this.#longLinkParallel = parallel;
+    if (!v.parallelGiven) {
+      for (let more = Math.min(LONG_LINK_PARALLEL, connections); more > parallel; more--) {
+        if (multipartBufferBytes(plan, more, this.#lanes!.width) > v.maxMemory) continue;
+        this.#longLinkParallel = more;
+        break;
+      }
+    }
     return parallel;
+  }
+
+  /**
+   * Runs the upload's first request, timing it: its round trip decides the default parallelism.
+   * One that was retried timed the outage, not the link, and is not counted.
+   */
+  async #firstRequest<T>(request: Promise<T>): Promise<T> {
+    const began = performance.now();
+    const retries = this.#retries.total;
+    const result = await request;
+    if (this.#retries.total === retries) this.#firstRequestMs ??= performance.now() - began;
+    return result;
   }
 
   // ---- checkpoint loading -------------------------------------------------------------------
@@ -296,7 +327,7 @@ class UploadRun implements StoppableRun {
     if (changed) this.#note(`The file changed since the checkpoint was written (${changed}); every part already on the server is re-read and kept only if it still holds the file's bytes`);
     let serverParts: PartInfo[];
     try {
-      serverParts = await this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal, onRetry: this.#retries.listener('ListParts') });
+      serverParts = await this.#firstRequest(this.#client.listAllParts({ bucket: v.bucket, key: v.key, uploadId: checkpoint.uploadId, signal: this.#signal, onRetry: this.#retries.listener('ListParts') }));
     } catch (error) {
       if (!isNoSuchUpload(error)) throw error;
       // Completed by a run that died before deleting its checkpoint? The object tells, once the
@@ -338,7 +369,7 @@ class UploadRun implements StoppableRun {
     const result = await completedObject(this.#objectTarget(), v.file.size, upload);
     if (!result || trustRecorded) return result;
     const recorded = new Map(checkpoint.parts.map((part) => [part.partNumber, part]));
-    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#reader, buffers: this.#partBuffers, parallel: this.#parallel, signal: this.#signal });
+    const changedPart = await firstChangedPart(plan.parts, recorded, { file: this.#reader, lanes: this.#lanes!, signal: this.#signal });
     if (changedPart === undefined) return result;
     this.#note(`The object at ${v.key} was completed by an earlier run from other bytes (part ${changedPart} of the file differs now); uploading the file again`);
     return undefined;
@@ -346,14 +377,16 @@ class UploadRun implements StoppableRun {
 
   async #startSession(plan: PartPlan): Promise<Session> {
     const v = this.#v;
-    const initiated = await this.#client.initiateMultipartUpload({
-      bucket: v.bucket,
-      key: v.key,
-      headers: this.#options.headers,
-      meta: this.#options.meta,
-      signal: this.#signal,
-      onRetry: this.#retries.listener('InitiateMultipartUpload'),
-    });
+    const initiated = await this.#firstRequest(
+      this.#client.initiateMultipartUpload({
+        bucket: v.bucket,
+        key: v.key,
+        headers: this.#options.headers,
+        meta: this.#options.meta,
+        signal: this.#signal,
+        onRetry: this.#retries.listener('InitiateMultipartUpload'),
+      }),
+    );
     const session: Session = {
       uploadId: initiated.uploadId,
       createdAt: new Date().toISOString(),
@@ -372,11 +405,15 @@ class UploadRun implements StoppableRun {
 
   async #sendParts(session: Session, progress: ProgressTracker): Promise<void> {
     const v = this.#v;
+    const parallel = partsInFlightFor(this.#firstRequestMs, this.#parallel, this.#longLinkParallel);
+    if (parallel > this.#parallel) {
+      this.#note(`The first request took ${Math.round(this.#firstRequestMs!)} ms, a long round trip: sending ${parallel} parts at once instead of ${this.#parallel}, so some send while others wait for their answers (set parallel to choose)`);
+    }
     await sendParts(session, {
       target: { client: this.#client, bucket: v.bucket, key: v.key, uploadId: session.uploadId, filePath: v.filePath, progress, retries: this.#retries },
       file: this.#reader,
-      buffers: this.#partBuffers,
-      parallel: this.#parallel,
+      lanes: this.#lanes!,
+      parallel,
       localCrc64: v.localCrc64,
       signal: this.#signal,
       snapshot: () => this.#snapshot(session),

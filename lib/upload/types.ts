@@ -21,22 +21,23 @@ export interface ResumableUploadOptions {
   checkpointDir?: string | undefined;
   /**
    * Bytes per part; default DEFAULT_PART_SIZE, grown so the file needs at most 10000 parts.
-   * Parts up to MAX_BUFFERED_PART_SIZE (16 MiB) are read once into a reusable buffer per part in
-   * flight, hashed from memory and sent from it: memory is about parallel × partSize. Larger
-   * parts are hashed by streaming the file range and then streamed again for the send: memory
-   * stays small at any part size, but the file is read twice and the CPU cost is higher.
+   * Parts are hashed ahead of the senders, four at a time through the multi-buffer MD5, and read
+   * again from the file as they are sent, 1 MiB at a time: memory does not grow with the part
+   * size. A file that fits one part goes as a single PutObject, read into one buffer up to
+   * MAX_BUFFERED_PART_SIZE (16 MiB), else hashed by streaming and streamed again.
    */
   partSize?: number | undefined;
   /**
-   * Parts in flight at once; default DEFAULT_PARALLEL. Capped at the client's `connections`
-   * (a part waiting for a connection would only hold a buffer), with a note saying so.
+   * Parts in flight at once; default DEFAULT_PARALLEL. Each holds a connection and two read
+   * windows of up to 1 MiB. Capped at the client's `connections` (a part waiting for a connection
+   * would only hold its windows), with a note saying so.
    */
   parallel?: number | undefined;
   /**
-   * Most bytes the part buffers may hold (default DEFAULT_MAX_MEMORY, 1 GiB): parts in flight ×
-   * part size, for parts up to MAX_BUFFERED_PART_SIZE (larger ones stream and need no buffer).
-   * An upload over it is refused before any request, so a large `parallel` cannot take gigabytes
-   * by accident; raise it to allow one.
+   * Most bytes the read buffers may hold (default DEFAULT_MAX_MEMORY, 1 GiB): two windows per
+   * part in flight and one for each of the 4 parts hashed ahead, each the smaller of 1 MiB and
+   * the part size (for a single PutObject, its buffer). An upload over it is refused before any
+   * request, so a large `parallel` cannot take memory by accident; raise it to allow one.
    */
   maxMemory?: number | undefined;
   /**

@@ -22,8 +22,9 @@ export const DEFAULT_PARALLEL = 4;
 /** More is never useful and would only exhaust sockets and file descriptors. */
 export const MAX_PARALLEL = 256;
 /**
- * Default budget for part buffers: 128 parts of 8 MiB in flight, far past what fills any link
- * this client was measured on, yet a mistyped `--parallel` cannot take the machine's memory.
+ * Default budget for read buffers: more than any `parallel` takes (256 parts in flight hold 516 MiB
+ * of windows at most), so only a lower one refuses an upload; kept for a single PutObject's
+ * buffer and for callers who set a tighter limit.
  */
 export const DEFAULT_MAX_MEMORY = 1024 ** 3;
 
@@ -39,6 +40,8 @@ export interface ValidatedUpload {
   /** Requested part size (before growth to fit 10000 parts). */
   partSize: number;
   parallel: number;
+  /** Whether the caller chose `parallel` (else it may grow on a long link, see long-link.ts). */
+  parallelGiven: boolean;
   /** Absolute path, when checkpointing. */
   checkpointDir: string | undefined;
   /** Object headers as sent (lower-case names, x-oss-meta-* from `meta`). */
@@ -92,6 +95,7 @@ export async function validateUploadOptions(options: ResumableUploadOptions | So
     key,
     partSize,
     parallel,
+    parallelGiven: options.parallel !== undefined,
     checkpointDir: checkpointDir === undefined ? undefined : resolve(checkpointDir),
     objectHeaders: headers,
     callback: options.callback,

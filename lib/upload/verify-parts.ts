@@ -1,16 +1,15 @@
 // Re-reading recorded parts to prove they are still the file's bytes, where no upload follows to
-// do it on the way (an object an earlier run completed): `parallel` readers, the part buffers of
-// the upload, the same read-and-hash pass as a part about to be sent.
+// do it on the way (an object an earlier run completed): the same reader that hashes parts ahead
+// of the senders, through the same multi-buffer MD5.
+import type { Md5Lanes } from '../hash/md5-lanes.js';
 import type { RangeReadable } from '../hash/read-range.js';
 import type { CheckpointPart } from './checkpoint.js';
-import type { PartBufferPool } from './part-buffers.js';
-import { preparePart } from './part-uploader.js';
+import { HashAhead } from './hash-ahead.js';
 import type { PlannedPart } from './plan.js';
 
 export interface VerifyPartsOptions {
   file: RangeReadable;
-  buffers: PartBufferPool | undefined;
-  parallel: number;
+  lanes: Md5Lanes;
   signal: AbortSignal;
 }
 
@@ -19,19 +18,15 @@ export interface VerifyPartsOptions {
  * when every one still does. Stops reading at the first mismatch.
  */
 export async function firstChangedPart(planned: PlannedPart[], recorded: Map<number, CheckpointPart>, options: VerifyPartsOptions): Promise<number | undefined> {
-  const queue = [...planned];
-  let changed: number | undefined;
-  const work = async (): Promise<void> => {
-    const buffer = options.buffers?.acquire();
-    try {
-      for (let part = queue.shift(); part && changed === undefined; part = queue.shift()) {
-        const prepared = await preparePart(options.file, part, buffer, false, options.signal);
-        if (prepared.md5 !== recorded.get(part.partNumber)?.md5) changed ??= part.partNumber;
-      }
-    } finally {
-      if (buffer) options.buffers!.release(buffer);
+  const { lanes } = options;
+  // Nothing but this loop waits for the digests: the next group is read as soon as one is taken.
+  const hashing = new HashAhead({ file: options.file, parts: planned, lanes, ahead: lanes.width, crc64: false, signal: options.signal });
+  try {
+    for (let hashed = await hashing.take(); hashed; hashed = await hashing.take()) {
+      if (hashed.md5 !== recorded.get(hashed.part.partNumber)?.md5) return hashed.part.partNumber;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.parallel, queue.length) }, work));
-  return changed;
+    return undefined;
+  } finally {
+    await hashing.stop();
+  }
 }

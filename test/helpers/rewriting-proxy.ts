@@ -15,14 +15,19 @@ export interface AnswerRewrite {
   body?: string;
 }
 
-/** Starts a proxy (closed at `t`'s teardown) whose `rewrite` picks answers to change; returns its URL. */
+/**
+ * Starts a proxy (closed at `t`'s teardown) whose `rewrite` picks answers to change; returns its
+ * URL. `onRequest` sees every request as it arrives (whether or not an answer follows).
+ */
 export async function rewritingProxy(
   t: Test,
   target: string,
   rewrite: (req: IncomingMessage, answer: IncomingMessage) => AnswerRewrite | undefined,
+  onRequest?: (req: IncomingMessage) => void,
 ): Promise<string> {
   const upstream = new URL(target);
   const proxy = createServer((req, res) => {
+    onRequest?.(req);
     const forward = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
