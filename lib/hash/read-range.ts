@@ -1,7 +1,8 @@
 // The one read loop for byte ranges of a file: fills a caller's buffer, retries short reads, and
 // turns a file that ends early into a typed "the file changed" error. Shared by the range hashing
-// (md5.ts) and the upload engine's reusable part buffers. A ByteSource (bytes that are not a
-// file's, such as the bench's generated data) is read through the same calls.
+// (md5.ts), the upload engine's hash-ahead reader and senders, and a single PutObject's buffer.
+// A ByteSource (bytes that are not a file's, such as the bench's generated data) is read through
+// the same calls.
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';

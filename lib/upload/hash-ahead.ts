@@ -45,7 +45,10 @@ export function hashAheadBytes(width: number, partCount: number, partSize: numbe
 
 export class HashAhead {
   readonly #options: HashAheadOptions;
+  /** Parts not read yet, in order. */
   readonly #queue: PlannedPart[];
+  /** The group in the lanes: parts being read and hashed. */
+  #inLanes: PlannedPart[] = [];
   readonly #ready: HashedPart[] = [];
   readonly #takers: Array<{ resolve: (part: HashedPart | undefined) => void; reject: (error: unknown) => void }> = [];
   readonly #stopper = new AbortController();
@@ -86,7 +89,7 @@ export class HashAhead {
 
   /** The parts not handed out yet (hashed or not), in order. */
   get remaining(): PlannedPart[] {
-    return [...this.#ready.map((hashed) => hashed.part), ...this.#queue];
+    return [...this.#ready.map((hashed) => hashed.part), ...this.#inLanes, ...this.#queue];
   }
 
   /** Stops reading; resolves once no read of the reader is in flight (the file may then be closed). */
@@ -109,7 +112,7 @@ export class HashAhead {
       while (this.#queue.length > 0) {
         while (this.#ready.length > ahead && !this.#signal.aborted) await new Promise<void>((resolve) => (this.#taken = resolve));
         this.#signal.throwIfAborted();
-        await this.#hashGroup(this.#queue.slice(0, lanes.width));
+        await this.#hashGroup(this.#queue.splice(0, lanes.width));
       }
       this.#finished = true;
       for (const taker of this.#takers.splice(0)) taker.resolve(undefined);
@@ -127,6 +130,7 @@ export class HashAhead {
    */
   async #hashGroup(group: PlannedPart[]): Promise<void> {
     const { lanes, file } = this.#options;
+    this.#inLanes = [...group];
     const windows = this.#windows;
     const windowSize = windows[0].length;
     const crcs = this.#crcs;
@@ -158,7 +162,7 @@ export class HashAhead {
   }
 
   #handOut(hashed: HashedPart): void {
-    this.#queue.splice(this.#queue.indexOf(hashed.part), 1);
+    this.#inLanes.splice(this.#inLanes.indexOf(hashed.part), 1);
     const taker = this.#takers.shift();
     if (taker) taker.resolve(hashed);
     else this.#ready.push(hashed);

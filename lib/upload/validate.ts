@@ -13,10 +13,9 @@ import type { ResumableUploadOptions, ResumeCheck, SourceUploadOptions } from '.
 /**
  * Parts in flight by default, from bench/README.md (2 cores, 8 MiB parts). Against the verifying
  * mock server (which sets the pace) 4 beat 3 by 6–12% in two 7-run series: the server spends less
- * CPU per GiB with four streams to interleave (12.6 against 13.4 s). Over a 150 ms, 150 MiB/s link
- * more in flight fills more of it; against the discard server (the client is CPU-bound) and the
- * 48 MiB/s WAN-like link 3 and 4 are alike. Each one costs a part buffer: the CLI uploading 4 GiB
- * peaks at 95.5 MiB RSS with 4 (88 with 3). 2 is ~10% slower locally.
+ * CPU per GiB with four streams to interleave (12.6 against 13.4 s); against the discard server
+ * 6 and 8 were 2–6% slower than 4. 2 is ~10% slower locally. Each one holds two 1 MiB read
+ * windows. On a long link the default becomes LONG_LINK_PARALLEL (long-link.ts).
  */
 export const DEFAULT_PARALLEL = 4;
 /** More is never useful and would only exhaust sockets and file descriptors. */
