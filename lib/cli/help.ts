@@ -1,6 +1,7 @@
 // Help texts. Keep them in step with the option tables in lib/cli/commands/*.ts and main.ts.
 import { DEFAULT_PART_SIZE, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from '../upload/plan.js';
 import { DEFAULT_PARALLEL, MAX_PARALLEL } from '../upload/validate.js';
+import { LONG_LINK_PARALLEL, LONG_ROUND_TRIP_MS } from '../upload/long-link.js';
 import { sizeAsTyped } from './format.js';
 import { DEFAULT_RUNS } from '../bench/plan.js';
 
@@ -70,8 +71,9 @@ starts over. Header and metadata values may be any text (sent as UTF-8), but no 
 Options:
   --part-size SIZE        bytes per part, e.g. 16MiB (${sizeAsTyped(MIN_PART_SIZE)} to ${sizeAsTyped(MAX_PART_SIZE)}; default ${sizeAsTyped(DEFAULT_PART_SIZE)},
                           grown for files that would need more than ${MAX_PARTS} parts)
-  --parallel N            parts in flight at once (1 to ${MAX_PARALLEL}; default ${DEFAULT_PARALLEL}); each holds a
-                          connection and two read windows of up to 1 MiB
+  --parallel N            parts in flight at once (1 to ${MAX_PARALLEL}; default ${DEFAULT_PARALLEL}, ${LONG_LINK_PARALLEL} when the
+                          first request takes ${LONG_ROUND_TRIP_MS} ms or more); each holds a connection and two
+                          read windows of up to 1 MiB
   --max-memory SIZE       most the read windows may hold: 2 per part in flight and 1 for each of
                           the 4 parts hashed ahead (default 1GiB); an upload over it is refused
                           before it starts

@@ -28,9 +28,11 @@ export interface ResumableUploadOptions {
    */
   partSize?: number | undefined;
   /**
-   * Parts in flight at once; default DEFAULT_PARALLEL. Each holds a connection and two read
-   * windows of up to 1 MiB. Capped at the client's `connections` (a part waiting for a connection
-   * would only hold its windows), with a note saying so.
+   * Parts in flight at once; default DEFAULT_PARALLEL (4), or 8 when the upload's first request
+   * took 100 ms or more (a long link, where a part's connection idles a round trip after its last
+   * byte; said in a note). Each holds a connection and two read windows of up to 1 MiB. Capped at
+   * the client's `connections` (a part waiting for a connection would only hold its windows),
+   * with a note saying so.
    */
   parallel?: number | undefined;
   /**
