@@ -113,6 +113,11 @@ t.test('the recommendation: the fastest, and the least memory within 5% of it', 
   const sameBuffers = recommend([result(8 * MiB, 4, 50, 90 * MiB), result(16 * MiB, 2, 50, 90 * MiB)])!;
   t.match(sameBuffers, { partSize: 16 * MiB, parallel: 2 }, 'then fewer connections');
 
+  // From a `bench --local` run: 324 KiB less RSS must not trade the fastest for a slower one.
+  const noise = recommend([result(8 * MiB, 2, 45.4, 75.2 * MiB), result(32 * MiB, 2, 44.7, 74.9 * MiB), result(16 * MiB, 16, 43.8, 99.6 * MiB)])!;
+  t.match(noise, { partSize: 8 * MiB, parallel: 2, slowerThanFastestPercent: 0 }, 'peak RSS within 5% of the least is the same memory');
+  const worthIt = recommend([result(8 * MiB, 8, 45.4, 90 * MiB), result(8 * MiB, 2, 44.7, 75 * MiB)])!;
+  t.match(worthIt, { parallel: 2 }, '15 MiB less is worth 1.5% of the speed');
   t.match(recommend([result(8 * MiB, 2, null, null), result(8 * MiB, 4, 30, 90 * MiB)]), { parallel: 4 }, 'a configuration that finished no run is left out');
   t.equal(recommend([result(8 * MiB, 2, null, null)]), undefined, 'nothing finished: nothing to recommend');
 });
