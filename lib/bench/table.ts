@@ -51,7 +51,7 @@ function renderRecommendation(report: BenchReport, program: string): string[] {
   const fastest = `fastest:     ${label(r.fastest)}  ${r.fastest.mibPerSecond.toFixed(1)} MiB/s, peak RSS ${formatBytes(r.fastest.peakRssBytes)}`;
   const command = `  ${program} upload ${uploadFlags(r)} <file> oss://${report.bucket}/<key>`;
   if (r.partSize === r.fastest.partSize && r.parallel === r.fastest.parallel) {
-    return [fastest, `recommended: the fastest (no configuration within 5% of it took less memory):`, command];
+    return [fastest, `recommended: the fastest (none within 5% of its speed took 5% less memory):`, command];
   }
   const saved = r.fastest.peakRssBytes - r.peakRssBytes;
   return [
