@@ -54,15 +54,12 @@ export async function preparePart(
     const { bytes, digest } = await readAndDigest(file, part.start, part.end, buffer, signal, { crc64: localCrc64 });
     return { body: bytes, bytes, md5: digest.base64, crc64: digest.crc64 };
   }
-  if (isByteSource(file)) {
-    const digest = await md5OfFileRange(file, part.start, part.end, signal, { crc64: localCrc64 });
-    const range = { file, start: part.start, end: part.end };
-    return { body: { stream: () => byteSourceStream(file, part.start, part.end), length: part.size }, bytes: range, md5: digest.base64, crc64: digest.crc64 };
-  }
-  const filePath = typeof file === 'string' ? file : file.path;
-  const digest = await md5OfFileRange(filePath, part.start, part.end, signal, { crc64: localCrc64 });
-  const range = { file: filePath, start: part.start, end: part.end };
-  return { body: range, bytes: range, md5: digest.base64, crc64: digest.crc64 };
+  const from = pathOrSource(file);
+  const digest = await md5OfFileRange(from, part.start, part.end, signal, { crc64: localCrc64 });
+  const range = { file: from, start: part.start, end: part.end };
+  // A file range is streamed from disk by the transport; a source's is generated again.
+  const body: BodySource = isByteSource(from) ? { stream: () => byteSourceStream(from, part.start, part.end), length: part.size } : { file: from, start: part.start, end: part.end };
+  return { body, bytes: range, md5: digest.base64, crc64: digest.crc64 };
 }
 
 /** The digests of a part hashed ahead, whose bytes are in `file`. */
